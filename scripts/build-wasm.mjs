@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Builds every WebAssembly binary from its source: the kernel (WAT) and the test fixtures
+// (WAT with npm `wabt`, AssemblyScript with npm `assemblyscript`, C with Debian's clang + lld).
+// Nothing built here is committed. A binary is rebuilt only when its source is newer.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import wabtInit from 'wabt';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = (...p) => join(root, 'dist', ...p);
+const wabt = await wabtInit();
+const force = process.argv.includes('--force');
+
+function stale(target, sources) {
+  if (force || !existsSync(target)) return true;
+  const t = statSync(target).mtimeMs;
+  return sources.some((s) => statSync(s).mtimeMs > t);
+}
+
+function write(target, bytes) {
+  mkdirSync(dirname(target), { recursive: true });
+  // V8 is the authority on validity (wabt.js ignores feature flags when validating).
+  new WebAssembly.Module(bytes);
+  writeFileSync(target, bytes);
+}
+
+function buildWat(source, target) {
+  if (!stale(target, [source])) return;
+  const mod = wabt.parseWat(source, readFileSync(source, 'utf8'), {
+    threads: true, bulk_memory: true, exceptions: true, multi_value: true,
+    reference_types: true, sign_extension: true, sat_float_to_int: true,
+  });
+  write(target, mod.toBinary({}).buffer);
+}
+
+function filesIn(dir, ext) {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs).filter((f) => extname(f) === ext).map((f) => join(abs, f));
+}
+
+function hasClang() {
+  try {
+    execFileSync('clang', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// C fixtures: `// wasi` on the first line selects wasm32-wasi with wasi-libc, otherwise
+// freestanding wasm32 (no libc) with every function marked for export kept.
+function buildC(source, target) {
+  const headers = filesIn('test/fixtures/c', '.h');
+  if (!stale(target, [source, ...headers])) return;
+  const firstLine = readFileSync(source, 'utf8').split('\n', 1)[0] ?? '';
+  const wasi = firstLine.includes('wasi');
+  const reactor = firstLine.includes('reactor');
+  const args = wasi
+    ? ['--target=wasm32-wasi', '--sysroot=/usr', ...(reactor ? ['-mexec-model=reactor'] : [])]
+    : ['--target=wasm32-unknown-unknown', '-nostdlib', '-Wl,--no-entry'];
+  mkdirSync(dirname(target), { recursive: true });
+  execFileSync('clang', [...args, '-O2', '-I', join(root, 'test/fixtures/c'), source, '-o', target], {
+    stdio: 'inherit',
+  });
+}
+
+function buildAs(source, target) {
+  const lib = filesIn('test/fixtures/as/pdk', '.ts');
+  if (!stale(target, [source, ...lib])) return;
+  mkdirSync(dirname(target), { recursive: true });
+  const asc = join(root, 'node_modules/assemblyscript/bin/asc.js');
+  execFileSync(process.execPath, [
+    asc, source, '--outFile', target, '--optimizeLevel', '3', '--runtime', 'stub',
+    '--use', 'abort=', '--exportRuntime', 'false',
+  ], { stdio: 'inherit' });
+}
+
+buildWat(join(root, 'src/runtime/kernel/kernel.wat'), out('src/runtime/kernel/kernel.wasm'));
+for (const f of filesIn('test/fixtures/wat', '.wat')) buildWat(f, out('fixtures', basename(f, '.wat') + '.wasm'));
+for (const f of filesIn('test/fixtures/as', '.ts')) buildAs(f, out('fixtures', basename(f, '.ts') + '.wasm'));
+const cSources = filesIn('test/fixtures/c', '.c');
+if (cSources.length > 0) {
+  if (!hasClang()) {
+    console.error('clang is missing: run `apt-get install -y clang lld wasi-libc libclang-rt-14-dev-wasm32` (or .ci/run)');
+    process.exit(1);
+  }
+  for (const f of cSources) buildC(f, out('fixtures', basename(f, '.c') + '.wasm'));
+}

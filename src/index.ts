@@ -1,0 +1,14 @@
+/**
+ * Warden's public API. Anything exported here is public and versioned; everything else is
+ * internal.
+ */
+export { createHost, Host, type HostOptions } from './host.js';
+export { WardenError, ERROR_CODES, isWardenError, type ErrorCode, type SerializedError } from './errors.js';
+export { Plugin, type CallInput, type CallOptions } from './runtime/plugin.js';
+export { PluginOutput } from './runtime/plugin-output.js';
+export { HostCallContext, type HostFunction } from './runtime/host-call-context.js';
+export type { PluginOptions, PluginLimits, WasiOptions } from './runtime/options.js';
+export { DEFAULT_LIMITS } from './runtime/options.js';
+export type { PluginSource, ModuleSource } from './runtime/load.js';
+export type { LogLevel, LogRecord } from './runtime/protocol.js';
+export type { WasmValue } from './runtime/slots.js';

@@ -1,0 +1,125 @@
+/**
+ * Serves a plugin's `http_request` on the main thread: checks the URL against the allow-list,
+ * follows redirects by hand so that every hop is checked again, caps the decompressed body and
+ * stops at the call's deadline.
+ */
+import { WardenError } from '../../errors.js';
+import { checkUrl, type AllowEntry } from './allow-list.js';
+
+const MAX_REDIRECTS = 5;
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+export interface HttpRequest {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+export interface HttpPolicy {
+  allow: AllowEntry[];
+  maxResponseBytes: number;
+  plugin: string;
+}
+
+function denied(plugin: string, url: string, reason: string): WardenError {
+  return new WardenError('PERMISSION_DENIED', `plugin ${plugin} may not request ${url}: ${reason}`, {
+    data: { capability: 'network', url, reason },
+  });
+}
+
+function parseUrl(raw: string, base?: URL): URL | undefined {
+  try {
+    return new URL(raw, base);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Validates the guest's request JSON; throws PLUGIN_ERROR naming what is wrong. */
+export function parseRequest(value: unknown): HttpRequest {
+  if (typeof value !== 'object' || value === null) throw new WardenError('PLUGIN_ERROR', 'http_request: the request must be a JSON object');
+  const r = value as Record<string, unknown>;
+  if (typeof r['url'] !== 'string') throw new WardenError('PLUGIN_ERROR', 'http_request: "url" must be a string');
+  const method = (typeof r['method'] === 'string' ? r['method'] : 'GET').toUpperCase();
+  if (!METHODS.has(method)) throw new WardenError('PLUGIN_ERROR', `http_request: method ${method} is not supported`);
+  const headers: Record<string, string> = {};
+  const raw = r['headers'] ?? r['header'];
+  if (raw !== undefined && raw !== null) {
+    if (typeof raw !== 'object') throw new WardenError('PLUGIN_ERROR', 'http_request: "headers" must be an object');
+    for (const [k, v] of Object.entries(raw)) headers[k] = String(v);
+  }
+  return { url: r['url'], method, headers };
+}
+
+async function readCapped(response: Response, max: number, plugin: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (response.body) {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      total += chunk.length;
+      if (total > max) {
+        await response.body.cancel().catch(() => undefined);
+        throw new WardenError('LIMIT_EXCEEDED', `plugin ${plugin}: HTTP response body exceeds the cap of ${max} bytes`, {
+          data: { limit: 'httpResponseMaxBytes', cap: max },
+        });
+      }
+      chunks.push(chunk);
+    }
+  }
+  const body = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    body.set(c, o);
+    o += c.length;
+  }
+  return body;
+}
+
+/** Performs the request under `policy`, aborting when `signal` fires. */
+export async function performRequest(req: HttpRequest, body: Uint8Array | null, policy: HttpPolicy, signal: AbortSignal): Promise<HttpResponse> {
+  let url = parseUrl(req.url);
+  if (!url) throw denied(policy.plugin, req.url, 'not a valid absolute URL');
+  let method = req.method ?? 'GET';
+  let payload = method === 'GET' || method === 'HEAD' ? null : body;
+  for (let hop = 0; ; hop++) {
+    const reason = checkUrl(url, policy.allow);
+    if (reason) throw denied(policy.plugin, url.href, hop === 0 ? reason : `redirect refused: ${reason}`);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: req.headers,
+        body: payload as BodyInit | null,
+        redirect: 'manual',
+        signal,
+      });
+    } catch (e) {
+      if (signal.aborted) throw new WardenError('TIMEOUT', `plugin ${policy.plugin}: HTTP request to ${url.host} ran past the call deadline`);
+      throw new WardenError('HTTP_ERROR', `plugin ${policy.plugin}: HTTP request to ${url.host} failed: ${(e as Error).cause ?? (e as Error).message}`);
+    }
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location !== null) {
+      await response.body?.cancel().catch(() => undefined);
+      if (hop >= MAX_REDIRECTS) throw new WardenError('HTTP_ERROR', `plugin ${policy.plugin}: more than ${MAX_REDIRECTS} redirects`);
+      const next = parseUrl(location, url);
+      if (!next) throw denied(policy.plugin, location, 'redirect to an invalid URL');
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        method = 'GET';
+        payload = null;
+      }
+      url = next;
+      continue;
+    }
+    return {
+      status: response.status,
+      headers: Object.fromEntries(response.headers),
+      body: await readCapped(response, policy.maxResponseBytes, policy.plugin),
+    };
+  }
+}

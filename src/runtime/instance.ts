@@ -1,0 +1,275 @@
+/**
+ * The main thread's handle on one plugin instance: a worker thread, its control block and its
+ * kernel memory. It writes the input straight into the kernel memory, wakes the worker, serves
+ * the worker's host calls while the guest is blocked, and reads the output back — no
+ * postMessage on the call path. At the deadline, on a trap or when the worker dies, the instance
+ * is dead: the worker is terminated and never used again.
+ */
+import { Worker } from 'node:worker_threads';
+import { WardenError, type SerializedError } from '../errors.js';
+import { HostCallContext } from './host-call-context.js';
+import { performRequest, parseRequest, type HttpPolicy } from './http/http-client.js';
+import { createKernelMemory, Kernel, kernelModule } from './kernel/kernel.js';
+import type { LinkPlan } from './link-plan.js';
+import { clip, takeMailbox, writeMailbox } from './mailbox.js';
+import type { ResolvedOptions } from './options.js';
+import {
+  BuiltinCall, CONTROL_BYTES, Ctl, MAILBOX_OFFSET, Outcome, SLOTS_OFFSET, ToMain, ToWorker,
+  type CallReport, type LogRecord, type WorkerInit,
+} from './protocol.js';
+import { readSlot, writeSlot } from './slots.js';
+
+const WORKER_URL = new URL('./worker/worker-main.js', import.meta.url);
+
+/** Everything instances of one plugin share. */
+export interface InstanceSpec {
+  options: ResolvedOptions;
+  plan: LinkPlan;
+  exports: string[];
+  http: HttpPolicy;
+  /** Spin iterations before sleeping; 0 saves CPU, a few thousand saves tens of microseconds. */
+  spin: number;
+}
+
+const decoder = new TextDecoder();
+
+export class Instance {
+  readonly #spec: InstanceSpec;
+  readonly #worker: Worker;
+  readonly #control = new SharedArrayBuffer(CONTROL_BYTES);
+  readonly #ctl = new Int32Array(this.#control);
+  readonly #slots = new DataView(this.#control, SLOTS_OFFSET, MAILBOX_OFFSET - SLOTS_OFFSET);
+  readonly #kernel: Kernel;
+  #death: WardenError | undefined;
+  #abort = new AbortController();
+  /** Set while a call (or start-up) is waiting on the worker. */
+  #busy = false;
+
+  private constructor(spec: InstanceSpec) {
+    this.#spec = spec;
+    const { limits } = spec.options;
+    const memory = createKernelMemory(limits.kernelMemoryMaxBytes);
+    this.#kernel = new Kernel(kernelModule(), memory);
+    const init: WorkerInit = {
+      control: this.#control,
+      kernelModule: kernelModule(),
+      kernelMemory: memory,
+      modules: spec.plan.modules,
+      entry: spec.plan.entry.name,
+      exports: spec.exports,
+      config: spec.options.config,
+      maxVarBytes: limits.varMaxBytes,
+      maxLogBytesPerCall: limits.logMaxBytesPerCall,
+      maxOutputBytes: limits.outputMaxBytes,
+      wasi: spec.options.wasi,
+      spin: spec.spin,
+    };
+    this.#worker = new Worker(WORKER_URL, {
+      workerData: init,
+      resourceLimits: { maxOldGenerationSizeMb: limits.workerHeapMaxMb, maxYoungGenerationSizeMb: 8, stackSizeMb: 4 },
+    });
+    this.#worker.unref();
+    this.#worker.on('error', (e: Error & { code?: string }) => {
+      const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.kill(new WardenError(oom ? 'MEMORY_LIMIT' : 'WORKER_CRASHED',
+        oom ? `plugin ${spec.options.name} exhausted its worker heap (limits.workerHeapMaxMb)` : `plugin ${spec.options.name}: worker failed: ${clip(e.message, 512)}`));
+    });
+    this.#worker.on('exit', () => this.kill(new WardenError('WORKER_CRASHED', `plugin ${spec.options.name}: worker exited`)));
+  }
+
+  /** Starts a worker and waits until its instance is ready; start functions run under `deadline`. */
+  static async start(spec: InstanceSpec, deadline: number): Promise<Instance> {
+    const instance = new Instance(spec);
+    try {
+      await instance.#run(deadline, 'start-up');
+      return instance;
+    } catch (e) {
+      instance.kill(e as WardenError);
+      throw e;
+    }
+  }
+
+  get dead(): boolean {
+    return this.#death !== undefined;
+  }
+
+  /** Terminates the worker; a call in progress fails with `reason`. Idempotent. */
+  kill(reason: WardenError): void {
+    if (this.#death) return;
+    this.#death = reason;
+    this.#abort.abort(reason);
+    void this.#worker.terminate();
+    // Wake our own waitAsync so the pending call sees the death at once.
+    Atomics.notify(this.#ctl, Ctl.ToMain);
+  }
+
+  /** Runs export `exportIndex` with `input`; settles by `deadline` (ms since epoch) at the latest. */
+  async call(exportIndex: number, input: Uint8Array, deadline: number, logLevel: number): Promise<Uint8Array> {
+    const k = this.#kernel.exports;
+    k.warden_reset();
+    if (input.length > 0) {
+      const p = this.#kernel.store(input);
+      if (p === 0) {
+        throw new WardenError('INPUT_TOO_LARGE', `input of ${input.length} bytes does not fit in the kernel memory; raise limits.kernelMemoryMaxBytes`);
+      }
+      k.warden_input_set(p, input.length);
+    }
+    this.#ctl[Ctl.Export] = exportIndex;
+    this.#ctl[Ctl.LogLevel] = logLevel;
+    Atomics.store(this.#ctl, Ctl.ToWorker, ToWorker.Call);
+    Atomics.notify(this.#ctl, Ctl.ToWorker);
+    await this.#run(deadline, 'call');
+    return this.#output();
+  }
+
+  #output(): Uint8Array {
+    const k = this.#kernel.exports;
+    const err = k.warden_error();
+    if (err !== 0) {
+      const bytes = this.#kernel.read(err) ?? new Uint8Array();
+      throw new WardenError('PLUGIN_ERROR', clip(decoder.decode(bytes), 64 * 1024), { data: { plugin: this.#spec.options.name } });
+    }
+    const rc = this.#ctl[Ctl.ReturnCode]!;
+    if (rc !== 0) {
+      throw new WardenError('PLUGIN_ERROR', `plugin ${this.#spec.options.name} returned error code ${rc}`, { data: { returnCode: rc } });
+    }
+    const length = k.warden_output_length() >>> 0;
+    if (length === 0) return new Uint8Array(0);
+    const max = this.#spec.options.limits.outputMaxBytes;
+    if (length > max) {
+      throw new WardenError('OUTPUT_TOO_LARGE', `output of ${length} bytes exceeds the cap of ${max}; raise limits.outputMaxBytes`, { data: { length, cap: max } });
+    }
+    const bytes = this.#kernel.slice(k.warden_output_offset() >>> 0, length);
+    if (bytes === null) throw new WardenError('INVALID_MEMORY_ACCESS', 'plugin set an output range outside kernel memory');
+    return bytes;
+  }
+
+  /** Waits for Done, serving host calls meanwhile; kills the instance at the deadline. */
+  async #run(deadline: number, what: string): Promise<void> {
+    const name = this.#spec.options.name;
+    const ms = Math.max(0, deadline - Date.now());
+    const timer = setTimeout(() => {
+      this.kill(new WardenError('TIMEOUT', `plugin ${name} ${what} ran past its deadline of ${this.#spec.options.limits.timeoutMs} ms; the instance was terminated`));
+    }, ms);
+    this.#busy = true;
+    const logs: LogRecord[] = [];
+    try {
+      for (;;) {
+        const state = await this.#next();
+        if (state === ToMain.Done) break;
+        await this.#serveHostCall(logs);
+      }
+      const report = takeMailbox<CallReport>(this.#control);
+      if (report?.logs) logs.push(...report.logs);
+      this.#deliverLogs(logs);
+      if (this.#ctl[Ctl.Outcome] !== Outcome.Ok) {
+        const e = report?.error ?? { code: 'TRAP', message: 'plugin failed', data: {}, poisoned: true };
+        const error = new WardenError(e.code, e.message, { data: { ...e.data, plugin: name } });
+        if (e.poisoned) this.kill(error);
+        throw error;
+      }
+    } finally {
+      clearTimeout(timer);
+      this.#busy = false;
+    }
+  }
+
+  /** Waits until the worker flips ToMain, and returns what it flipped to. */
+  async #next(): Promise<ToMain> {
+    const ctl = this.#ctl;
+    for (;;) {
+      if (this.#death) throw this.#death;
+      const state = Atomics.load(ctl, Ctl.ToMain);
+      if (state !== ToMain.None) {
+        Atomics.store(ctl, Ctl.ToMain, ToMain.None);
+        return state as ToMain;
+      }
+      const wait = Atomics.waitAsync(ctl, Ctl.ToMain, ToMain.None);
+      if (wait.async) await wait.value;
+    }
+  }
+
+  async #serveHostCall(logs: LogRecord[]): Promise<void> {
+    const fn = this.#ctl[Ctl.HostFn]!;
+    let failure: SerializedError | undefined;
+    try {
+      if (fn === BuiltinCall.Logs) {
+        logs.push(...(takeMailbox<LogRecord[]>(this.#control) ?? []));
+        this.#deliverLogs(logs.splice(0));
+      } else if (fn === BuiltinCall.Http) {
+        await this.#serveHttp();
+      } else {
+        await this.#serveUser(fn);
+      }
+    } catch (e) {
+      if (this.#death) throw this.#death;
+      failure = e instanceof WardenError ? e.toJSON()
+        : { code: 'HOST_FUNCTION_ERROR', message: clip(`host function failed: ${(e as Error)?.message ?? String(e)}`), data: {} };
+    }
+    if (this.#death) throw this.#death;
+    this.#ctl[Ctl.HostStatus] = failure ? 1 : 0;
+    if (failure) writeMailbox(this.#control, failure);
+    Atomics.store(this.#ctl, Ctl.ToWorker, ToWorker.HostReply);
+    Atomics.notify(this.#ctl, Ctl.ToWorker);
+  }
+
+  async #serveUser(index: number): Promise<void> {
+    const user = this.#spec.plan.userFunctions[index];
+    if (!user) throw new WardenError('HOST_FUNCTION_ERROR', `unknown host function index ${index}`);
+    const args = user.type.params.map((t, i) => readSlot(this.#slots, i, t));
+    const ctx = new HostCallContext(this.#kernel, this.#spec.options.name, this.#abort.signal);
+    let result: unknown;
+    try {
+      const r = user.fn(ctx, ...args);
+      result = r instanceof Promise ? await r : r;
+    } catch (e) {
+      if (e instanceof WardenError) throw e;
+      throw new WardenError('HOST_FUNCTION_ERROR', clip(`host function ${user.namespace}.${user.name} failed: ${(e as Error)?.message ?? String(e)}`), {
+        data: { function: `${user.namespace}.${user.name}` }, cause: e,
+      });
+    } finally {
+      ctx.end();
+    }
+    const values = user.type.results.length > 1 && Array.isArray(result) ? result : [result];
+    user.type.results.forEach((t, i) => writeSlot(this.#slots, i, t, values[i] ?? 0));
+  }
+
+  async #serveHttp(): Promise<void> {
+    const reqHandle = this.#slots.getBigInt64(0, true);
+    const bodyHandle = this.#slots.getBigInt64(8, true);
+    const reqText = this.#kernel.read(reqHandle);
+    if (reqText === null) throw new WardenError('INVALID_MEMORY_ACCESS', 'http_request: request handle is not an allocated block');
+    let json: unknown;
+    try {
+      json = JSON.parse(decoder.decode(reqText));
+    } catch {
+      throw new WardenError('PLUGIN_ERROR', 'http_request: the request is not valid JSON');
+    }
+    const req = parseRequest(json);
+    const body = bodyHandle === 0n ? null : this.#kernel.read(bodyHandle);
+    const res = await performRequest(req, body, this.#spec.http, this.#abort.signal);
+    const stored = this.#kernel.store(res.body);
+    if (stored === 0 && res.body.length > 0) throw new WardenError('MEMORY_LIMIT', `http_request: response of ${res.body.length} bytes does not fit in kernel memory`);
+    const headers = this.#kernel.store(new TextEncoder().encode(JSON.stringify(res.headers)));
+    this.#slots.setBigInt64(0, BigInt(stored), true);
+    this.#slots.setInt32(8, res.status, true);
+    this.#slots.setBigInt64(16, BigInt(headers), true);
+  }
+
+  #deliverLogs(logs: LogRecord[]): void {
+    const logger = this.#spec.options.logger;
+    if (!logger || logs.length === 0) return;
+    for (const record of logs) logger({ ...record, plugin: this.#spec.options.name });
+    logs.length = 0;
+  }
+
+  /** Resolves when the worker thread has stopped. */
+  async close(): Promise<void> {
+    this.kill(new WardenError('CLOSED', `plugin ${this.#spec.options.name} was closed`));
+    await this.#worker.terminate();
+  }
+
+  get busy(): boolean {
+    return this.#busy;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * A loaded plugin: its compiled modules, its pool of instances and the call entry point.
+ */
+import { WardenError } from '../errors.js';
+import type { Instance } from './instance.js';
+import type { ResolvedOptions } from './options.js';
+import { PluginOutput } from './plugin-output.js';
+import type { InstancePool } from './pool.js';
+
+/** Anything a call accepts as input: bytes as they are, strings as UTF-8, anything else as JSON. */
+export type CallInput = Uint8Array | string | number | boolean | null | object | undefined;
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Deadline for this call; overrides limits.timeoutMs. */
+  timeoutMs?: number;
+}
+
+const encoder = new TextEncoder();
+
+function encodeInput(input: CallInput): Uint8Array {
+  if (input === undefined) return new Uint8Array(0);
+  if (input instanceof Uint8Array) return input;
+  if (typeof input === 'string') return encoder.encode(input);
+  return encoder.encode(JSON.stringify(input));
+}
+
+/** Poisoning errors count towards the pool's restart backoff; plugin errors do not. */
+const HEALTHY_FAILURES = new Set(['PLUGIN_ERROR', 'OUTPUT_TOO_LARGE', 'INPUT_TOO_LARGE', 'NOT_FOUND']);
+
+export class Plugin {
+  readonly #options: ResolvedOptions;
+  readonly #pool: InstancePool;
+  readonly #exports: Map<string, number>;
+  #closing: Promise<void> | undefined;
+
+  /** @internal Created by {@link Host.load}. */
+  constructor(options: ResolvedOptions, pool: InstancePool, exports: string[]) {
+    this.#options = options;
+    this.#pool = pool;
+    this.#exports = new Map(exports.map((name, i) => [name, i]));
+  }
+
+  /** The plugin's name. */
+  get name(): string {
+    return this.#options.name;
+  }
+
+  /** Names of the functions this plugin exports. */
+  get functions(): string[] {
+    return [...this.#exports.keys()];
+  }
+
+  /** Whether the plugin exports a callable function named `name`. */
+  has(name: string): boolean {
+    return this.#exports.has(name);
+  }
+
+  /**
+   * Calls `name` with `input` and returns its output.
+   *
+   * @example
+   * ```ts
+   * const out = await plugin.call('greet', 'world');
+   * console.log(out.text());
+   * ```
+   */
+  async call(name: string, input?: CallInput, options: CallOptions = {}): Promise<PluginOutput> {
+    if (this.#closing) throw new WardenError('CLOSED', `plugin ${this.name} is closed`);
+    const index = this.#exports.get(name);
+    if (index === undefined) {
+      throw new WardenError('NOT_FOUND', `plugin ${this.name} has no function "${name}"; it exports: ${this.functions.join(', ') || '(none)'}`, {
+        data: { function: name },
+      });
+    }
+    const bytes = encodeInput(input);
+    const { limits, logLevel } = this.#options;
+    if (bytes.length > limits.inputMaxBytes) {
+      throw new WardenError('INPUT_TOO_LARGE', `input of ${bytes.length} bytes exceeds the cap of ${limits.inputMaxBytes}; raise limits.inputMaxBytes`, {
+        data: { length: bytes.length, cap: limits.inputMaxBytes },
+      });
+    }
+    const timeoutMs = options.timeoutMs ?? limits.timeoutMs;
+    if (!(timeoutMs > 0)) throw new WardenError('INVALID_ARGUMENT', 'timeoutMs must be a positive number');
+    const deadline = Date.now() + timeoutMs;
+    const instance: Instance = await this.#pool.acquire(deadline);
+    let failed = false;
+    try {
+      return new PluginOutput(await instance.call(index, bytes, deadline, logLevel));
+    } catch (e) {
+      failed = !(e instanceof WardenError && HEALTHY_FAILURES.has(e.code));
+      throw e;
+    } finally {
+      this.#pool.release(instance, failed);
+    }
+  }
+
+  /** Stops every instance; pending calls settle with CLOSED. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#pool.close();
+    return this.#closing;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * A bounded pool of instances of one plugin. Extism plugins are not reentrant, so an instance
+ * serves one call at a time; further calls get another instance (started on demand up to `max`)
+ * or wait in a bounded queue, and past that get BUSY. Dead instances are dropped and replaced;
+ * after repeated failures replacements are started with exponential backoff, so a plugin that
+ * times out on every call cannot make the host spawn workers in a hot loop.
+ */
+import { WardenError } from '../errors.js';
+import type { Instance } from './instance.js';
+
+export interface PoolOptions {
+  name: string;
+  max: number;
+  maxQueued: number;
+  /** Deadline given to a starting instance, in ms. */
+  startTimeoutMs: number;
+}
+
+interface Waiter {
+  resolve(instance: Instance): void;
+  reject(error: WardenError): void;
+  timer: NodeJS.Timeout;
+}
+
+/** Failures in a row before backoff starts, and its bounds in ms. */
+const BACKOFF_AFTER = 3;
+const BACKOFF_BASE_MS = 100;
+const BACKOFF_MAX_MS = 5_000;
+
+export class InstancePool {
+  readonly #spawn: (deadline: number) => Promise<Instance>;
+  readonly #opts: PoolOptions;
+  readonly #idle: Instance[] = [];
+  readonly #all = new Set<Instance>();
+  readonly #waiters: Waiter[] = [];
+  #starting = 0;
+  #failures = 0;
+  #closed = false;
+
+  constructor(spawn: (deadline: number) => Promise<Instance>, opts: PoolOptions) {
+    this.#spawn = spawn;
+    this.#opts = opts;
+  }
+
+  /** Adds an instance that was started elsewhere (the first one, started at load). */
+  adopt(instance: Instance): void {
+    this.#all.add(instance);
+    this.#idle.push(instance);
+  }
+
+  /** Number of live instances. */
+  get size(): number {
+    return this.#all.size;
+  }
+
+  /** An idle instance, a new one, or a place in the queue until `deadline`. */
+  acquire(deadline: number): Promise<Instance> {
+    if (this.#closed) return Promise.reject(new WardenError('CLOSED', `plugin ${this.#opts.name} is closed`));
+    if (this.#waiters.length === 0) {
+      const idle = this.#takeIdle();
+      if (idle) return Promise.resolve(idle);
+    }
+    if (this.#waiters.length >= this.#opts.maxQueued) {
+      return Promise.reject(new WardenError('BUSY', `plugin ${this.#opts.name} is busy: ${this.#all.size} instances in use and ${this.#waiters.length} calls queued; retry later or raise limits.maxInstances / limits.maxQueuedCalls`, {
+        data: { instances: this.#all.size, queued: this.#waiters.length },
+      }));
+    }
+    return new Promise<Instance>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve, reject,
+        timer: setTimeout(() => {
+          this.#remove(waiter);
+          reject(new WardenError('TIMEOUT', `plugin ${this.#opts.name}: no instance became free before the call's deadline`));
+        }, Math.max(0, deadline - Date.now())),
+      };
+      this.#waiters.push(waiter);
+      this.#pump();
+    });
+  }
+
+  /** Returns an instance after a call; `failed` counts towards the backoff. */
+  release(instance: Instance, failed: boolean): void {
+    this.#failures = failed ? this.#failures + 1 : 0;
+    if (instance.dead || this.#closed) {
+      this.#all.delete(instance);
+      if (this.#closed) void instance.close();
+    } else {
+      this.#idle.push(instance);
+    }
+    this.#pump();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const w of this.#waiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(new WardenError('CLOSED', `plugin ${this.#opts.name} was closed`));
+    }
+    // Busy instances are killed too: their pending calls settle with CLOSED.
+    await Promise.all([...this.#all].map((i) => i.close()));
+    this.#all.clear();
+    this.#idle.length = 0;
+  }
+
+  #takeIdle(): Instance | undefined {
+    for (let i = this.#idle.pop(); i; i = this.#idle.pop()) {
+      if (!i.dead) return i;
+      this.#all.delete(i);
+    }
+    return undefined;
+  }
+
+  #remove(w: Waiter): void {
+    const at = this.#waiters.indexOf(w);
+    if (at >= 0) this.#waiters.splice(at, 1);
+  }
+
+  #pump(): void {
+    while (this.#waiters.length > 0) {
+      const idle = this.#takeIdle();
+      if (!idle) break;
+      const w = this.#waiters.shift()!;
+      clearTimeout(w.timer);
+      w.resolve(idle);
+    }
+    while (this.#waiters.length > this.#starting && this.#all.size + this.#starting < this.#opts.max && !this.#closed) {
+      this.#startOne();
+    }
+  }
+
+  #startOne(): void {
+    this.#starting++;
+    const delay = this.#failures >= BACKOFF_AFTER
+      ? Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.#failures - BACKOFF_AFTER))
+      : 0;
+    const begin = async (): Promise<void> => {
+      try {
+        const instance = await this.#spawn(Date.now() + this.#opts.startTimeoutMs);
+        this.#starting--;
+        if (this.#closed) return void instance.close();
+        this.#all.add(instance);
+        this.#idle.push(instance);
+      } catch (e) {
+        this.#starting--;
+        this.#failures++;
+        const w = this.#waiters.shift();
+        if (w) {
+          clearTimeout(w.timer);
+          w.reject(e as WardenError);
+        }
+      }
+      this.#pump();
+    };
+    if (delay === 0) void begin();
+    else setTimeout(() => void begin(), delay).unref();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Entry of an instance worker: the only place where plugin code runs. It builds one instance of
+ * the plugin, then serves calls one at a time from the control block until the main thread
+ * terminates it. It never returns to its event loop while alive: there is nothing to wait for
+ * there, and staying in Atomics.wait is what makes a call cost microseconds.
+ */
+import { workerData } from 'node:worker_threads';
+import type { SerializedError } from '../../errors.js';
+import { Kernel, KERNEL_FAULTS } from '../kernel/kernel.js';
+import { clip, writeMailbox } from '../mailbox.js';
+import { Ctl, Outcome, ToMain, ToWorker, type CallReport, type WorkerInit } from '../protocol.js';
+import { CallState, HostAbort } from './call-state.js';
+import { WorkerChannel } from './channel.js';
+import { createEnvImports } from './env-imports.js';
+import { instantiateAll } from './link.js';
+import { createWasiImports, WasiExit } from './wasi.js';
+
+const init = workerData as WorkerInit;
+const channel = new WorkerChannel(init.control, init.spin);
+const kernel = new Kernel(init.kernelModule, init.kernelMemory);
+const state = new CallState(init.maxLogBytesPerCall);
+const utf8 = new TextDecoder();
+
+const env = createEnvImports({
+  kernel, channel, state, config: new Map(init.config), maxVarBytes: init.maxVarBytes,
+});
+const wasiConfig = init.wasi;
+const wasi = wasiConfig === null ? null : (memory: () => WebAssembly.Memory) =>
+  createWasiImports(
+    { args: wasiConfig.args, env: Object.fromEntries(wasiConfig.env), dir: wasiConfig.dir, clockGranularityMs: wasiConfig.clockGranularityMs },
+    {
+      stdout: (b) => state.log('info', utf8.decode(b)),
+      stderr: (b) => state.log('warn', utf8.decode(b)),
+    },
+    memory,
+  );
+
+/** Turns whatever stopped the guest into a serialized error. */
+function classify(e: unknown): SerializedError {
+  if (e instanceof HostAbort && state.failure) return state.failure;
+  if (e instanceof WasiExit) {
+    return { code: 'PLUGIN_EXIT', message: `plugin exited with code ${e.code}`, data: { exitCode: e.code } };
+  }
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return { code: 'STACK_OVERFLOW', message: 'plugin exceeded the stack limit (infinite recursion?)', data: {} };
+  }
+  const fault = kernel.exports.warden_fault();
+  if (fault !== 0) {
+    const arg = kernel.exports.warden_fault_arg();
+    return { code: 'INVALID_MEMORY_ACCESS', message: `plugin called ${KERNEL_FAULTS[fault]} (argument ${arg})`, data: { fault } };
+  }
+  if (e instanceof WebAssembly.RuntimeError) {
+    return { code: 'TRAP', message: `plugin trapped: ${clip(e.message, 512)}`, data: {} };
+  }
+  if (e instanceof RangeError && /memory/i.test(e.message)) {
+    return { code: 'MEMORY_LIMIT', message: `plugin ran out of memory: ${clip(e.message, 512)}`, data: {} };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'TRAP', message: `plugin failed: ${clip(message, 512)}`, data: {} };
+}
+
+function report(outcome: Outcome, error: (SerializedError & { poisoned: boolean }) | undefined): void {
+  const logs = state.takeLogs(true);
+  const payload: CallReport = {};
+  if (error) payload.error = error;
+  if (logs.length > 0) payload.logs = logs;
+  if (payload.error || payload.logs) {
+    try {
+      writeMailbox(init.control, payload);
+    } catch {
+      // Pathological log text (escapes, multi-byte) can overflow the mailbox: keep the error.
+      writeMailbox(init.control, { error, logs: [{ level: 'warn', message: 'logs of this call were too large to deliver' }] });
+    }
+  } else {
+    channel.ctl[Ctl.MailboxLength] = 0;
+  }
+  channel.ctl[Ctl.Outcome] = outcome;
+  channel.signal(ToMain.Done);
+}
+
+function serve(entry: WebAssembly.Instance): never {
+  for (;;) {
+    channel.waitFor(ToWorker.Call);
+    state.reset();
+    const fn = entry.exports[init.exports[channel.ctl[Ctl.Export]!]!] as () => unknown;
+    let error: SerializedError | undefined;
+    try {
+      const rc = fn();
+      channel.ctl[Ctl.ReturnCode] = typeof rc === 'number' ? rc : 0;
+    } catch (e) {
+      error = classify(e);
+    }
+    // A guest that caught a host abort and returned normally still failed.
+    error ??= state.failure ?? undefined;
+    if (error) report(Outcome.Failed, { ...error, poisoned: true });
+    else report(Outcome.Ok, undefined);
+  }
+}
+
+function start(): WebAssembly.Instance | undefined {
+  try {
+    const instances = instantiateAll(init.modules, { kernel: kernel.exports, env, wasi, channel, state });
+    return instances.get(init.entry);
+  } catch (e) {
+    const error = state.failure ?? classify(e);
+    report(Outcome.Failed, { ...error, poisoned: true });
+    return undefined;
+  }
+}
+
+// Start-up reports through the same Done signal as a call; the main thread is waiting for it.
+const entry = start();
+if (entry) {
+  report(Outcome.Ok, undefined);
+  serve(entry);
+}
