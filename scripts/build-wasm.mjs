@@ -74,7 +74,7 @@ function buildAs(source, target) {
   const asc = join(root, 'node_modules/assemblyscript/bin/asc.js');
   execFileSync(process.execPath, [
     asc, source, '--outFile', target, '--optimizeLevel', '3', '--runtime', 'stub',
-    '--use', 'abort=', '--exportRuntime', 'false',
+    '--use', 'abort=',
   ], { stdio: 'inherit' });
 }
 

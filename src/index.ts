@@ -6,6 +6,7 @@ export { createHost, Host, type HostOptions } from './host.js';
 export { WardenError, ERROR_CODES, isWardenError, type ErrorCode, type SerializedError } from './errors.js';
 export { Plugin, type CallInput, type CallOptions } from './runtime/plugin.js';
 export { PluginOutput } from './runtime/plugin-output.js';
+export type { PoolStats } from './runtime/pool.js';
 export { HostCallContext, type HostFunction } from './runtime/host-call-context.js';
 export type { PluginOptions, PluginLimits, WasiOptions } from './runtime/options.js';
 export { DEFAULT_LIMITS } from './runtime/options.js';

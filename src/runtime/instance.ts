@@ -20,6 +20,8 @@ import {
 import { readSlot, writeSlot } from './slots.js';
 
 const WORKER_URL = new URL('./worker/worker-main.js', import.meta.url);
+/** How long Node may take to boot a worker thread; not charged to the plugin's deadline. */
+const WORKER_BOOT_TIMEOUT_MS = 30_000;
 
 /** Everything instances of one plugin share. */
 export interface InstanceSpec {
@@ -42,11 +44,18 @@ export class Instance {
   readonly #kernel: Kernel;
   #death: WardenError | undefined;
   #abort = new AbortController();
+  /** Rejects when the instance dies, so host work that never settles cannot hold a call. */
+  readonly #died: Promise<never>;
+  #onDeath!: (e: WardenError) => void;
   /** Set while a call (or start-up) is waiting on the worker. */
   #busy = false;
 
   private constructor(spec: InstanceSpec) {
     this.#spec = spec;
+    this.#died = new Promise<never>((_, reject) => {
+      this.#onDeath = reject;
+    });
+    this.#died.catch(() => undefined);
     const { limits } = spec.options;
     const memory = createKernelMemory(limits.kernelMemoryMaxBytes);
     this.#kernel = new Kernel(kernelModule(), memory);
@@ -78,10 +87,11 @@ export class Instance {
   }
 
   /** Starts a worker and waits until its instance is ready; start functions run under `deadline`. */
-  static async start(spec: InstanceSpec, deadline: number): Promise<Instance> {
+  static async start(spec: InstanceSpec, timeoutMs: number): Promise<Instance> {
     const instance = new Instance(spec);
     try {
-      await instance.#run(deadline, 'start-up');
+      const booted = await instance.#run(Date.now() + WORKER_BOOT_TIMEOUT_MS, 'worker boot', true);
+      if (booted) await instance.#run(Date.now() + timeoutMs, 'start-up', false);
       return instance;
     } catch (e) {
       instance.kill(e as WardenError);
@@ -98,6 +108,7 @@ export class Instance {
     if (this.#death) return;
     this.#death = reason;
     this.#abort.abort(reason);
+    this.#onDeath(reason);
     void this.#worker.terminate();
     // Wake our own waitAsync so the pending call sees the death at once.
     Atomics.notify(this.#ctl, Ctl.ToMain);
@@ -118,7 +129,7 @@ export class Instance {
     this.#ctl[Ctl.LogLevel] = logLevel;
     Atomics.store(this.#ctl, Ctl.ToWorker, ToWorker.Call);
     Atomics.notify(this.#ctl, Ctl.ToWorker);
-    await this.#run(deadline, 'call');
+    await this.#run(deadline, 'call', false);
     return this.#output();
   }
 
@@ -144,12 +155,18 @@ export class Instance {
     return bytes;
   }
 
-  /** Waits for Done, serving host calls meanwhile; kills the instance at the deadline. */
-  async #run(deadline: number, what: string): Promise<void> {
+  /**
+   * Waits for Done, serving host calls meanwhile; kills the instance at the deadline. With
+   * `untilBooted`, returns true as soon as the worker reports that it booted (false when it was
+   * already done by then).
+   */
+  async #run(deadline: number, what: string, untilBooted: boolean): Promise<boolean> {
     const name = this.#spec.options.name;
     const ms = Math.max(0, deadline - Date.now());
     const timer = setTimeout(() => {
-      this.kill(new WardenError('TIMEOUT', `plugin ${name} ${what} ran past its deadline of ${this.#spec.options.limits.timeoutMs} ms; the instance was terminated`));
+      this.kill(new WardenError('TIMEOUT', `plugin ${name}: ${what} ran past its deadline (${ms} ms); the instance was terminated`, {
+        data: { plugin: name, timeoutMs: ms },
+      }));
     }, ms);
     this.#busy = true;
     const logs: LogRecord[] = [];
@@ -157,6 +174,10 @@ export class Instance {
       for (;;) {
         const state = await this.#next();
         if (state === ToMain.Done) break;
+        if (state === ToMain.Booted) {
+          if (untilBooted) return true;
+          continue;
+        }
         await this.#serveHostCall(logs);
       }
       const report = takeMailbox<CallReport>(this.#control);
@@ -168,6 +189,7 @@ export class Instance {
         if (e.poisoned) this.kill(error);
         throw error;
       }
+      return false;
     } finally {
       clearTimeout(timer);
       this.#busy = false;
@@ -197,9 +219,10 @@ export class Instance {
         logs.push(...(takeMailbox<LogRecord[]>(this.#control) ?? []));
         this.#deliverLogs(logs.splice(0));
       } else if (fn === BuiltinCall.Http) {
-        await this.#serveHttp();
+        await Promise.race([this.#serveHttp(), this.#died]);
       } else {
-        await this.#serveUser(fn);
+        const work = this.#serveUser(fn);
+        await Promise.race([work, this.#died]);
       }
     } catch (e) {
       if (this.#death) throw this.#death;

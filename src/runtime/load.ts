@@ -127,9 +127,9 @@ export async function loadPlugin(source: PluginSource, options: PluginOptions, d
     http: { allow, maxResponseBytes: resolved.limits.httpResponseMaxBytes, plugin: resolved.name },
   };
   const { limits } = resolved;
-  const first = await Instance.start(spec, Date.now() + limits.timeoutMs);
-  const pool = new InstancePool((deadline) => Instance.start(spec, deadline), {
-    name: resolved.name, max: limits.maxInstances, maxQueued: limits.maxQueuedCalls, startTimeoutMs: limits.timeoutMs,
+  const first = await Instance.start(spec, limits.timeoutMs);
+  const pool = new InstancePool(() => Instance.start(spec, limits.timeoutMs), {
+    name: resolved.name, max: limits.maxInstances, maxQueued: limits.maxQueuedCalls,
   });
   pool.adopt(first);
   return new Plugin(resolved, pool, exports);

@@ -5,7 +5,7 @@ import { WardenError } from '../errors.js';
 import type { Instance } from './instance.js';
 import type { ResolvedOptions } from './options.js';
 import { PluginOutput } from './plugin-output.js';
-import type { InstancePool } from './pool.js';
+import type { InstancePool, PoolStats } from './pool.js';
 
 /** Anything a call accepts as input: bytes as they are, strings as UTF-8, anything else as JSON. */
 export type CallInput = Uint8Array | string | number | boolean | null | object | undefined;
@@ -49,6 +49,11 @@ export class Plugin {
   /** Names of the functions this plugin exports. */
   get functions(): string[] {
     return [...this.#exports.keys()];
+  }
+
+  /** Counters of the plugin's instance pool. */
+  stats(): PoolStats {
+    return this.#pool.stats();
   }
 
   /** Whether the plugin exports a callable function named `name`. */

@@ -12,8 +12,20 @@ export interface PoolOptions {
   name: string;
   max: number;
   maxQueued: number;
-  /** Deadline given to a starting instance, in ms. */
-  startTimeoutMs: number;
+}
+
+/** Counters that show how a plugin's pool is doing. */
+export interface PoolStats {
+  /** Live instances. */
+  instances: number;
+  /** Calls waiting for an instance. */
+  queued: number;
+  /** Instances started since load (including the first). */
+  started: number;
+  /** Instances that failed to start. */
+  failedStarts: number;
+  /** Instances discarded after a trap, timeout or limit breach. */
+  discarded: number;
 }
 
 interface Waiter {
@@ -28,7 +40,7 @@ const BACKOFF_BASE_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
 
 export class InstancePool {
-  readonly #spawn: (deadline: number) => Promise<Instance>;
+  readonly #spawn: () => Promise<Instance>;
   readonly #opts: PoolOptions;
   readonly #idle: Instance[] = [];
   readonly #all = new Set<Instance>();
@@ -36,21 +48,27 @@ export class InstancePool {
   #starting = 0;
   #failures = 0;
   #closed = false;
+  #started = 0;
+  #failedStarts = 0;
+  #discarded = 0;
 
-  constructor(spawn: (deadline: number) => Promise<Instance>, opts: PoolOptions) {
+  constructor(spawn: () => Promise<Instance>, opts: PoolOptions) {
     this.#spawn = spawn;
     this.#opts = opts;
   }
 
   /** Adds an instance that was started elsewhere (the first one, started at load). */
   adopt(instance: Instance): void {
+    this.#started++;
     this.#all.add(instance);
     this.#idle.push(instance);
   }
 
-  /** Number of live instances. */
-  get size(): number {
-    return this.#all.size;
+  stats(): PoolStats {
+    return {
+      instances: this.#all.size, queued: this.#waiters.length, started: this.#started,
+      failedStarts: this.#failedStarts, discarded: this.#discarded,
+    };
   }
 
   /** An idle instance, a new one, or a place in the queue until `deadline`. */
@@ -82,6 +100,7 @@ export class InstancePool {
   release(instance: Instance, failed: boolean): void {
     this.#failures = failed ? this.#failures + 1 : 0;
     if (instance.dead || this.#closed) {
+      if (instance.dead && !this.#closed) this.#discarded++;
       this.#all.delete(instance);
       if (this.#closed) void instance.close();
     } else {
@@ -135,14 +154,16 @@ export class InstancePool {
       : 0;
     const begin = async (): Promise<void> => {
       try {
-        const instance = await this.#spawn(Date.now() + this.#opts.startTimeoutMs);
+        const instance = await this.#spawn();
         this.#starting--;
+        this.#started++;
         if (this.#closed) return void instance.close();
         this.#all.add(instance);
         this.#idle.push(instance);
       } catch (e) {
         this.#starting--;
         this.#failures++;
+        this.#failedStarts++;
         const w = this.#waiters.shift();
         if (w) {
           clearTimeout(w.timer);

@@ -41,6 +41,8 @@ export const enum ToMain {
   /** The call (or start-up) finished; Ctl.Outcome and the mailbox say how. */
   Done = 1,
   HostCall = 2,
+  /** The worker thread is up; the plugin's start-up deadline begins now. */
+  Booted = 3,
 }
 
 export const enum Outcome {

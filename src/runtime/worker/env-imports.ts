@@ -49,6 +49,12 @@ export function createEnvImports(ctx: EnvContext): Record<string, (...args: neve
   const log = (level: LogLevel) => (handle: bigint): void => {
     const threshold = channel.ctl[Ctl.LogLevel]!;
     if (LOG_LEVELS.indexOf(level) < threshold) return;
+    // Past the budget, count the bytes without copying or decoding them: a flood stays cheap.
+    const length = kernel.exports.warden_length(toAddress(handle));
+    if (length >= 0 && state.logBytes + length > state.maxLogBytes) {
+      state.droppedLogBytes += length;
+      return;
+    }
     state.log(level, readText(handle, `log_${level}`));
     if (state.bufferedBytes >= LOG_FLUSH_BYTES) {
       writeMailbox(channel.control, state.takeLogs(false));

@@ -109,6 +109,7 @@ function start(): WebAssembly.Instance | undefined {
 }
 
 // Start-up reports through the same Done signal as a call; the main thread is waiting for it.
+channel.signal(ToMain.Booted);
 const entry = start();
 if (entry) {
   report(Outcome.Ok, undefined);
