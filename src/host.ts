@@ -3,7 +3,8 @@
  */
 import { WardenError } from './errors.js';
 import { loadPlugin, type PluginSource } from './runtime/load.js';
-import type { PluginOptions } from './runtime/options.js';
+import { DEFAULT_LIMITS, type PluginOptions } from './runtime/options.js';
+import { SpareWorkers } from './runtime/worker-thread.js';
 import type { Plugin } from './runtime/plugin.js';
 
 /** Options for {@link createHost}. */
@@ -15,18 +16,27 @@ export interface HostOptions {
    * CPU after each call for much lower latency on the next. @default 20000
    */
   spin?: number;
+  /**
+   * Worker threads kept booted and ready for new instances: booting one takes tens of
+   * milliseconds, which would otherwise be paid on every load and every replacement. @default 1
+   */
+  spareWorkers?: number;
 }
 
 export class Host {
   readonly #plugins = new Set<Plugin>();
   readonly #options: HostOptions;
+  readonly #spares: SpareWorkers;
   #closed = false;
 
   constructor(options: HostOptions = {}) {
-    if (options.spin !== undefined && !(Number.isInteger(options.spin) && options.spin >= 0)) {
-      throw new WardenError('INVALID_ARGUMENT', 'spin must be a non-negative integer');
+    for (const key of ['spin', 'spareWorkers'] as const) {
+      const v = options[key];
+      if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new WardenError('INVALID_ARGUMENT', `${key} must be a non-negative integer`);
     }
     this.#options = options;
+    const heapMb = options.defaults?.limits?.workerHeapMaxMb ?? DEFAULT_LIMITS.workerHeapMaxMb;
+    this.#spares = new SpareWorkers(options.spareWorkers ?? 1, heapMb);
   }
 
   /**
@@ -46,6 +56,7 @@ export class Host {
     const plugin = await loadPlugin(source, options, {
       options: this.#options.defaults ?? {},
       spin: this.#options.spin ?? 20_000,
+      spares: this.#spares,
     });
     this.#plugins.add(plugin);
     return plugin;
@@ -56,6 +67,7 @@ export class Host {
     this.#closed = true;
     await Promise.all([...this.#plugins].map((p) => p.close()));
     this.#plugins.clear();
+    await this.#spares.close();
   }
 }
 

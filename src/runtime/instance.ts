@@ -5,7 +5,7 @@
  * postMessage on the call path. At the deadline, on a trap or when the worker dies, the instance
  * is dead: the worker is terminated and never used again.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { WardenError, type SerializedError } from '../errors.js';
 import { HostCallContext } from './host-call-context.js';
 import { performRequest, parseRequest, type HttpPolicy } from './http/http-client.js';
@@ -14,14 +14,12 @@ import type { LinkPlan } from './link-plan.js';
 import { clip, takeMailbox, writeMailbox } from './mailbox.js';
 import type { ResolvedOptions } from './options.js';
 import {
-  BuiltinCall, CONTROL_BYTES, Ctl, MAILBOX_OFFSET, Outcome, SLOTS_OFFSET, ToMain, ToWorker,
+  BuiltinCall, Ctl, MAILBOX_OFFSET, Outcome, SLOTS_OFFSET, ToMain, ToWorker,
   type CallReport, type LogRecord, type WorkerInit,
 } from './protocol.js';
 import { readSlot, writeSlot } from './slots.js';
+import type { SpareWorkers, WorkerThread } from './worker-thread.js';
 
-const WORKER_URL = new URL('./worker/worker-main.js', import.meta.url);
-/** How long Node may take to boot a worker thread; not charged to the plugin's deadline. */
-const WORKER_BOOT_TIMEOUT_MS = 30_000;
 
 /** Everything instances of one plugin share. */
 export interface InstanceSpec {
@@ -31,6 +29,8 @@ export interface InstanceSpec {
   http: HttpPolicy;
   /** Spin iterations before sleeping; 0 saves CPU, a few thousand saves tens of microseconds. */
   spin: number;
+  /** Where booted worker threads come from. */
+  spares: SpareWorkers;
 }
 
 const decoder = new TextDecoder();
@@ -38,9 +38,9 @@ const decoder = new TextDecoder();
 export class Instance {
   readonly #spec: InstanceSpec;
   readonly #worker: Worker;
-  readonly #control = new SharedArrayBuffer(CONTROL_BYTES);
-  readonly #ctl = new Int32Array(this.#control);
-  readonly #slots = new DataView(this.#control, SLOTS_OFFSET, MAILBOX_OFFSET - SLOTS_OFFSET);
+  readonly #control: SharedArrayBuffer;
+  readonly #ctl: Int32Array;
+  readonly #slots: DataView;
   readonly #kernel: Kernel;
   #death: WardenError | undefined;
   #abort = new AbortController();
@@ -50,17 +50,26 @@ export class Instance {
   /** Set while a call (or start-up) is waiting on the worker. */
   #busy = false;
 
-  private constructor(spec: InstanceSpec) {
+  private constructor(spec: InstanceSpec, thread: WorkerThread) {
     this.#spec = spec;
+    this.#worker = thread.worker;
+    this.#control = thread.control;
+    this.#ctl = new Int32Array(this.#control);
+    this.#slots = new DataView(this.#control, SLOTS_OFFSET, MAILBOX_OFFSET - SLOTS_OFFSET);
     this.#died = new Promise<never>((_, reject) => {
       this.#onDeath = reject;
     });
     this.#died.catch(() => undefined);
-    const { limits } = spec.options;
+    const { limits, name } = spec.options;
     const memory = createKernelMemory(limits.kernelMemoryMaxBytes);
     this.#kernel = new Kernel(kernelModule(), memory);
+    this.#worker.on('error', (e: Error & { code?: string }) => {
+      const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.kill(new WardenError(oom ? 'MEMORY_LIMIT' : 'WORKER_CRASHED',
+        oom ? `plugin ${name} exhausted its worker heap (limits.workerHeapMaxMb)` : `plugin ${name}: worker failed: ${clip(e.message, 512)}`));
+    });
+    this.#worker.on('exit', () => this.kill(new WardenError('WORKER_CRASHED', `plugin ${name}: worker exited`)));
     const init: WorkerInit = {
-      control: this.#control,
       kernelModule: kernelModule(),
       kernelMemory: memory,
       modules: spec.plan.modules,
@@ -73,25 +82,18 @@ export class Instance {
       wasi: spec.options.wasi,
       spin: spec.spin,
     };
-    this.#worker = new Worker(WORKER_URL, {
-      workerData: init,
-      resourceLimits: { maxOldGenerationSizeMb: limits.workerHeapMaxMb, maxYoungGenerationSizeMb: 8, stackSizeMb: 4 },
-    });
-    this.#worker.unref();
-    this.#worker.on('error', (e: Error & { code?: string }) => {
-      const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.kill(new WardenError(oom ? 'MEMORY_LIMIT' : 'WORKER_CRASHED',
-        oom ? `plugin ${spec.options.name} exhausted its worker heap (limits.workerHeapMaxMb)` : `plugin ${spec.options.name}: worker failed: ${clip(e.message, 512)}`));
-    });
-    this.#worker.on('exit', () => this.kill(new WardenError('WORKER_CRASHED', `plugin ${spec.options.name}: worker exited`)));
+    thread.port.postMessage(init);
+    thread.port.close();
+    Atomics.store(this.#ctl, Ctl.ToWorker, ToWorker.Init);
+    Atomics.notify(this.#ctl, Ctl.ToWorker);
   }
 
   /** Starts a worker and waits until its instance is ready; start functions run under `deadline`. */
   static async start(spec: InstanceSpec, timeoutMs: number): Promise<Instance> {
-    const instance = new Instance(spec);
+    const thread = await spec.spares.take(spec.options.limits.workerHeapMaxMb);
+    const instance = new Instance(spec, thread);
     try {
-      const booted = await instance.#run(Date.now() + WORKER_BOOT_TIMEOUT_MS, 'worker boot', true);
-      if (booted) await instance.#run(Date.now() + timeoutMs, 'start-up', false);
+      await instance.#run(Date.now() + timeoutMs, 'start-up');
       return instance;
     } catch (e) {
       instance.kill(e as WardenError);
@@ -129,7 +131,7 @@ export class Instance {
     this.#ctl[Ctl.LogLevel] = logLevel;
     Atomics.store(this.#ctl, Ctl.ToWorker, ToWorker.Call);
     Atomics.notify(this.#ctl, Ctl.ToWorker);
-    await this.#run(deadline, 'call', false);
+    await this.#run(deadline, 'call');
     return this.#output();
   }
 
@@ -155,12 +157,8 @@ export class Instance {
     return bytes;
   }
 
-  /**
-   * Waits for Done, serving host calls meanwhile; kills the instance at the deadline. With
-   * `untilBooted`, returns true as soon as the worker reports that it booted (false when it was
-   * already done by then).
-   */
-  async #run(deadline: number, what: string, untilBooted: boolean): Promise<boolean> {
+  /** Waits for Done, serving host calls meanwhile; kills the instance at the deadline. */
+  async #run(deadline: number, what: string): Promise<void> {
     const name = this.#spec.options.name;
     const ms = Math.max(0, deadline - Date.now());
     const timer = setTimeout(() => {
@@ -174,10 +172,6 @@ export class Instance {
       for (;;) {
         const state = await this.#next();
         if (state === ToMain.Done) break;
-        if (state === ToMain.Booted) {
-          if (untilBooted) return true;
-          continue;
-        }
         await this.#serveHostCall(logs);
       }
       const report = takeMailbox<CallReport>(this.#control);
@@ -189,7 +183,6 @@ export class Instance {
         if (e.poisoned) this.kill(error);
         throw error;
       }
-      return false;
     } finally {
       clearTimeout(timer);
       this.#busy = false;

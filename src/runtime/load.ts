@@ -15,6 +15,7 @@ import { Plugin } from './plugin.js';
 import { InstancePool } from './pool.js';
 import { prepareModule } from './wasm/prepare.js';
 import { exportedFunctionType } from './wasm/module-info.js';
+import type { SpareWorkers } from './worker-thread.js';
 
 /** One module of a multi-module plugin. */
 export interface ModuleSource {
@@ -103,6 +104,7 @@ function callableExports(entry: CompiledModule): string[] {
 export interface LoadDefaults {
   options: PluginOptions;
   spin: number;
+  spares: SpareWorkers;
 }
 
 /** Loads a plugin and starts its first instance. */
@@ -111,6 +113,7 @@ export async function loadPlugin(source: PluginSource, options: PluginOptions, d
     ...defaults.options, ...options,
     limits: { ...defaults.options.limits, ...options.limits },
   };
+  defaults.spares.warm();
   const fallbackName = typeof source === 'string' ? basename(source).replace(/\.wasm$/, '') : 'plugin';
   const resolved = resolveOptions(merged, fallbackName);
   let allow;
@@ -123,7 +126,7 @@ export async function loadPlugin(source: PluginSource, options: PluginOptions, d
   const plan = planLink(modules, resolved, Math.floor(resolved.limits.memoryMaxBytes / 65536));
   const exports = callableExports(plan.entry);
   const spec: InstanceSpec = {
-    options: resolved, plan, exports, spin: defaults.spin,
+    options: resolved, plan, exports, spin: defaults.spin, spares: defaults.spares,
     http: { allow, maxResponseBytes: resolved.limits.httpResponseMaxBytes, plugin: resolved.name },
   };
   const { limits } = resolved;

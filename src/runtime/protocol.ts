@@ -34,6 +34,8 @@ export const enum ToWorker {
   Idle = 0,
   Call = 1,
   HostReply = 2,
+  /** The plugin (a WorkerInit) is waiting on the worker's port: instantiate it. */
+  Init = 3,
 }
 
 export const enum ToMain {
@@ -95,9 +97,8 @@ export interface ModulePlan {
   initializers: string[];
 }
 
-/** Everything a worker needs to build its instance; sent once as workerData. */
+/** Everything a worker needs to build its instance; sent once through its port after boot. */
 export interface WorkerInit {
-  control: SharedArrayBuffer;
   kernelModule: WebAssembly.Module;
   kernelMemory: WebAssembly.Memory;
   /** Modules in instantiation order. */

@@ -10,21 +10,18 @@ import { Ctl, MAILBOX_OFFSET, SLOTS_OFFSET, ToMain, ToWorker } from '../protocol
 export class WorkerChannel {
   readonly ctl: Int32Array;
   readonly slots: DataView;
-  readonly #spin: number;
+  /** Iterations to spin before sleeping; 0 until the plugin's settings arrive. */
+  spin = 0;
 
-  constructor(
-    readonly control: SharedArrayBuffer,
-    spin: number,
-  ) {
+  constructor(readonly control: SharedArrayBuffer) {
     this.ctl = new Int32Array(control);
     this.slots = new DataView(control, SLOTS_OFFSET, MAILBOX_OFFSET - SLOTS_OFFSET);
-    this.#spin = spin;
   }
 
   /** Blocks until the main thread sets ToWorker to `state`, then resets it to Idle. */
   waitFor(state: ToWorker): void {
     const ctl = this.ctl;
-    let spins = this.#spin;
+    let spins = this.spin;
     while (Atomics.load(ctl, Ctl.ToWorker) !== state) {
       if (spins > 0) {
         spins--;

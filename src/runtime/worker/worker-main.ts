@@ -4,7 +4,7 @@
  * terminates it. It never returns to its event loop while alive: there is nothing to wait for
  * there, and staying in Atomics.wait is what makes a call cost microseconds.
  */
-import { workerData } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { SerializedError } from '../../errors.js';
 import { Kernel, KERNEL_FAULTS } from '../kernel/kernel.js';
 import { clip, writeMailbox } from '../mailbox.js';
@@ -14,9 +14,26 @@ import { WorkerChannel } from './channel.js';
 import { createEnvImports } from './env-imports.js';
 import { instantiateAll } from './link.js';
 import { createWasiImports, WasiExit } from './wasi.js';
+import type { WorkerBootData } from '../worker-thread.js';
 
-const init = workerData as WorkerInit;
-const channel = new WorkerChannel(init.control, init.spin);
+/** Tells the main thread this worker is up, then sleeps until a plugin is sent to it. */
+function awaitPlugin(): WorkerInit {
+  channel.signal(ToMain.Booted);
+  channel.waitFor(ToWorker.Init);
+  // postMessage has queued the plugin before the main thread flipped Init; the retry only
+  // guards against a slow hand-off between threads.
+  for (let i = 0; i < 5000; i++) {
+    const msg = receiveMessageOnPort(boot.port);
+    if (msg) return msg.message as WorkerInit;
+    Atomics.wait(channel.ctl, Ctl.ToWorker, ToWorker.Idle, 1);
+  }
+  throw new Error('no plugin arrived after Init');
+}
+
+const boot = workerData as WorkerBootData;
+const channel = new WorkerChannel(boot.control);
+const init = awaitPlugin();
+channel.spin = init.spin;
 const kernel = new Kernel(init.kernelModule, init.kernelMemory);
 const state = new CallState(init.maxLogBytesPerCall);
 const utf8 = new TextDecoder();
@@ -66,10 +83,10 @@ function report(outcome: Outcome, error: (SerializedError & { poisoned: boolean 
   if (logs.length > 0) payload.logs = logs;
   if (payload.error || payload.logs) {
     try {
-      writeMailbox(init.control, payload);
+      writeMailbox(boot.control, payload);
     } catch {
       // Pathological log text (escapes, multi-byte) can overflow the mailbox: keep the error.
-      writeMailbox(init.control, { error, logs: [{ level: 'warn', message: 'logs of this call were too large to deliver' }] });
+      writeMailbox(boot.control, { error, logs: [{ level: 'warn', message: 'logs of this call were too large to deliver' }] });
     }
   } else {
     channel.ctl[Ctl.MailboxLength] = 0;
@@ -109,7 +126,6 @@ function start(): WebAssembly.Instance | undefined {
 }
 
 // Start-up reports through the same Done signal as a call; the main thread is waiting for it.
-channel.signal(ToMain.Booted);
 const entry = start();
 if (entry) {
   report(Outcome.Ok, undefined);

@@ -12,7 +12,6 @@ import type { ResolvedPath, SandboxRoot } from './sandbox-path.js';
 /** A group of `wasi_snapshot_preview1` functions, keyed by import name. */
 // Guest arguments arrive as number or bigint depending on the import's wasm signature; each
 // function declares its own parameter types, hence the loose signature here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type WasiFunctions = Record<string, (...args: any[]) => number>;
 
 /** State of one guest's WASI world. */

@@ -42,11 +42,14 @@ export class GuestView {
     this.size = buffer.byteLength;
   }
 
-  /** Throws EFAULT unless `[ptr, ptr + len)` lies inside memory; returns `ptr` as unsigned. */
+  /**
+   * Throws EFAULT unless `[ptr, ptr + len)` lies inside memory; returns `ptr` as unsigned.
+   * `len` is a guest u32 (negative when it came in as a signed i32) or a host-computed size,
+   * which may exceed 2^32 and must not wrap.
+   */
   check(ptr: number, len: number): number {
     const p = ptr >>> 0;
-    const n = len >>> 0;
-    if (p + n > this.size) fail(Errno.FAULT);
+    if (p + byteLength(len) > this.size) fail(Errno.FAULT);
     return p;
   }
 
@@ -85,13 +88,13 @@ export class GuestView {
   /** Zeroes `[ptr, ptr + len)`, so padding in structs never shows stale guest data. */
   zero(ptr: number, len: number): void {
     const p = this.check(ptr, len);
-    this.u8.fill(0, p, p + (len >>> 0));
+    this.u8.fill(0, p, p + byteLength(len));
   }
 
   /** A private copy of guest bytes. */
   copyOut(ptr: number, len: number): Uint8Array {
     const p = this.check(ptr, len);
-    return this.u8.slice(p, p + (len >>> 0));
+    return this.u8.slice(p, p + byteLength(len));
   }
 
   /** Writes host bytes into guest memory. */
@@ -122,8 +125,9 @@ export class GuestView {
     const out = new Uint8Array(Math.min(total, cap));
     let at = 0;
     for (const v of iovs) {
+      // Empty iovecs are common (musl's stdio sends its empty buffer first): skip, don't stop.
+      if (at >= out.length) break;
       const take = Math.min(v.len, out.length - at);
-      if (take <= 0) break;
       out.set(this.u8.subarray(v.ptr, v.ptr + take), at);
       at += take;
     }
@@ -153,6 +157,15 @@ export class GuestView {
       return fail(Errno.ILSEQ);
     }
   }
+}
+
+/**
+ * A length as an unsigned number: a negative i32 from the guest reads as u32; anything that is
+ * not an integer (a module importing with a float signature) becomes Infinity, i.e. EFAULT.
+ */
+function byteLength(len: number): number {
+  if (!Number.isInteger(len)) return Infinity;
+  return len < 0 ? len + 2 ** 32 : len;
 }
 
 /** Sum of the lengths of an iovec list. */

@@ -10,6 +10,9 @@ import type { WasiContext, WasiFunctions } from './context.js';
 import { Errno, fail, toErrno } from './errno.js';
 import type { GuestView } from './memory.js';
 
+/** Most subscriptions one poll_oneoff may pass. */
+const MAX_SUBSCRIPTIONS = 4096;
+
 interface Event {
   userdata: bigint;
   error: number;
@@ -46,7 +49,8 @@ export function timeImports(ctx: WasiContext): WasiFunctions {
     poll_oneoff(inPtr: number, outPtr: number, count: number, neventsPtr: number): number {
       const v = ctx.view();
       const n = count >>> 0;
-      if (n === 0) fail(Errno.INVAL);
+      // Each subscription costs host objects; a guest asking for millions is not polling.
+      if (n === 0 || n > MAX_SUBSCRIPTIONS) fail(Errno.INVAL);
       v.check(inPtr, n * Size.SUBSCRIPTION);
       v.check(outPtr, n * Size.EVENT);
       v.check(neventsPtr, 4);
