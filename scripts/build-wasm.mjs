@@ -50,10 +50,10 @@ function hasClang() {
   }
 }
 
-// C fixtures: `// wasi` on the first line selects wasm32-wasi with wasi-libc, otherwise
+// C sources: `// wasi` on the first line selects wasm32-wasi with wasi-libc, otherwise
 // freestanding wasm32 (no libc) with every function marked for export kept.
 function buildC(source, target) {
-  const headers = filesIn('test/fixtures/c', '.h');
+  const headers = filesIn(dirname(source).slice(root.length + 1), '.h');
   if (!stale(target, [source, ...headers])) return;
   const firstLine = readFileSync(source, 'utf8').split('\n', 1)[0] ?? '';
   const wasi = firstLine.includes('wasi');
@@ -62,7 +62,7 @@ function buildC(source, target) {
     ? ['--target=wasm32-wasi', '--sysroot=/usr', ...(reactor ? ['-mexec-model=reactor'] : [])]
     : ['--target=wasm32-unknown-unknown', '-nostdlib', '-Wl,--no-entry'];
   mkdirSync(dirname(target), { recursive: true });
-  execFileSync('clang', [...args, '-O2', '-I', join(root, 'test/fixtures/c'), source, '-o', target], {
+  execFileSync('clang', [...args, '-O2', '-I', dirname(source), source, '-o', target], {
     stdio: 'inherit',
   });
 }
@@ -81,11 +81,15 @@ function buildAs(source, target) {
 buildWat(join(root, 'src/runtime/kernel/kernel.wat'), out('src/runtime/kernel/kernel.wasm'));
 for (const f of filesIn('test/fixtures/wat', '.wat')) buildWat(f, out('fixtures', basename(f, '.wat') + '.wasm'));
 for (const f of filesIn('test/fixtures/as', '.ts')) buildAs(f, out('fixtures', basename(f, '.ts') + '.wasm'));
-const cSources = filesIn('test/fixtures/c', '.c');
+const cSources = [
+  ...filesIn('test/fixtures/c', '.c').map((f) => [f, out('fixtures', basename(f, '.c') + '.wasm')]),
+  ...readdirSync(join(root, 'examples')).flatMap((dir) =>
+    filesIn(join('examples', dir), '.c').map((f) => [f, out('examples', basename(f, '.c') + '.wasm')])),
+];
 if (cSources.length > 0) {
   if (!hasClang()) {
-    console.error('clang is missing: run `apt-get install -y clang lld wasi-libc libclang-rt-14-dev-wasm32` (or .ci/run)');
+    console.error('clang is missing: run `bash scripts/install-system-deps.sh` (installs clang, lld, wasi-libc)');
     process.exit(1);
   }
-  for (const f of cSources) buildC(f, out('fixtures', basename(f, '.c') + '.wasm'));
+  for (const [source, target] of cSources) buildC(source, target);
 }
