@@ -8,14 +8,16 @@
 import type { Worker } from 'node:worker_threads';
 import { WardenError, type SerializedError } from '../errors.js';
 import { HostCallContext } from './host-call-context.js';
+import { closeLeakedFds } from './host-fds.js';
 import { performRequest, parseRequest, type HttpPolicy } from './http/http-client.js';
 import { createKernelMemory, Kernel, kernelModule } from './kernel/kernel.js';
 import type { LinkPlan } from './link-plan.js';
+import { drainLogs } from './log-buffer.js';
 import { clip, takeMailbox, writeMailbox } from './mailbox.js';
 import type { ResolvedOptions } from './options.js';
 import {
-  BuiltinCall, Ctl, MAILBOX_OFFSET, Outcome, SLOTS_OFFSET, ToMain, ToWorker,
-  type CallReport, type LogRecord, type WorkerInit,
+  BuiltinCall, Ctl, HOST_FD_SLOTS, HOST_FDS_OFFSET, MAILBOX_OFFSET, Outcome, SLOTS_OFFSET, ToMain, ToWorker,
+  type CallReport, type WorkerInit,
 } from './protocol.js';
 import { readSlot, writeSlot } from './slots.js';
 import type { SpareWorkers, WorkerThread } from './worker-thread.js';
@@ -111,7 +113,10 @@ export class Instance {
     this.#death = reason;
     this.#abort.abort(reason);
     this.#onDeath(reason);
-    void this.#worker.terminate();
+    // What the guest logged before it died is what the operator needs most.
+    this.#deliverLogs();
+    // Once the thread is gone, close the host files its WASI shim still held.
+    void this.#worker.terminate().then(() => closeLeakedFds(new Int32Array(this.#control, HOST_FDS_OFFSET, HOST_FD_SLOTS)));
     // Wake our own waitAsync so the pending call sees the death at once.
     Atomics.notify(this.#ctl, Ctl.ToMain);
   }
@@ -167,16 +172,14 @@ export class Instance {
       }));
     }, ms);
     this.#busy = true;
-    const logs: LogRecord[] = [];
     try {
       for (;;) {
         const state = await this.#next();
         if (state === ToMain.Done) break;
-        await this.#serveHostCall(logs);
+        await this.#serveHostCall();
       }
       const report = takeMailbox<CallReport>(this.#control);
-      if (report?.logs) logs.push(...report.logs);
-      this.#deliverLogs(logs);
+      this.#deliverLogs();
       if (this.#ctl[Ctl.Outcome] !== Outcome.Ok) {
         const e = report?.error ?? { code: 'TRAP', message: 'plugin failed', data: {}, poisoned: true };
         const error = new WardenError(e.code, e.message, { data: { ...e.data, plugin: name } });
@@ -204,13 +207,12 @@ export class Instance {
     }
   }
 
-  async #serveHostCall(logs: LogRecord[]): Promise<void> {
+  async #serveHostCall(): Promise<void> {
     const fn = this.#ctl[Ctl.HostFn]!;
     let failure: SerializedError | undefined;
     try {
       if (fn === BuiltinCall.Logs) {
-        logs.push(...(takeMailbox<LogRecord[]>(this.#control) ?? []));
-        this.#deliverLogs(logs.splice(0));
+        this.#deliverLogs();
       } else if (fn === BuiltinCall.Http) {
         await Promise.race([this.#serveHttp(), this.#died]);
       } else {
@@ -272,17 +274,18 @@ export class Instance {
     this.#slots.setBigInt64(16, BigInt(headers), true);
   }
 
-  #deliverLogs(logs: LogRecord[]): void {
+  #deliverLogs(): void {
+    const logs = drainLogs(this.#control);
     const logger = this.#spec.options.logger;
-    if (!logger || logs.length === 0) return;
+    if (!logger) return;
     for (const record of logs) logger({ ...record, plugin: this.#spec.options.name });
-    logs.length = 0;
   }
 
   /** Resolves when the worker thread has stopped. */
   async close(): Promise<void> {
     this.kill(new WardenError('CLOSED', `plugin ${this.#spec.options.name} was closed`));
     await this.#worker.terminate();
+    closeLeakedFds(new Int32Array(this.#control, HOST_FDS_OFFSET, HOST_FD_SLOTS));
   }
 
   get busy(): boolean {

@@ -28,6 +28,8 @@ export const enum Ctl {
   MailboxLength = 7,
   /** Log level threshold for this call (see LOG_LEVELS). */
   LogLevel = 8,
+  /** Bytes of log records committed to the log region (see log-buffer.ts). */
+  LogLength = 9,
 }
 
 export const enum ToWorker {
@@ -56,7 +58,7 @@ export const enum Outcome {
 /** Host calls that Warden itself serves on the main thread. */
 export const enum BuiltinCall {
   Http = -1,
-  /** The worker's log buffer is full: the mailbox holds a LogBatch to flush. */
+  /** The log region is full: drain it. */
   Logs = -2,
 }
 
@@ -67,7 +69,16 @@ export const SLOTS_OFFSET = CONTROL_WORDS * 4;
 export const SLOT_COUNT = 24;
 export const MAILBOX_OFFSET = SLOTS_OFFSET + SLOT_COUNT * 8;
 export const MAILBOX_BYTES = 64 * 1024;
-export const CONTROL_BYTES = MAILBOX_OFFSET + MAILBOX_BYTES;
+/**
+ * Host file descriptors the worker's WASI shim holds open, one int32 slot each (0 = free). A
+ * terminated worker cannot close them; the main thread closes what is listed once it is gone.
+ */
+export const HOST_FDS_OFFSET = MAILBOX_OFFSET + MAILBOX_BYTES;
+export const HOST_FD_SLOTS = 128;
+/** Log records the worker appends as the guest logs; readable by the main thread even after a kill. */
+export const LOG_OFFSET = HOST_FDS_OFFSET + HOST_FD_SLOTS * 4;
+export const LOG_BYTES = 64 * 1024;
+export const CONTROL_BYTES = LOG_OFFSET + LOG_BYTES;
 
 /** Log levels in Extism's order; `get_log_level` returns the index, or 0xffffffff when off. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
@@ -116,10 +127,9 @@ export interface WorkerInit {
   spin: number;
 }
 
-/** The mailbox payload after a call or a failed start. */
+/** The mailbox payload after a failed call or start. */
 export interface CallReport {
   error?: SerializedError & { poisoned: boolean };
-  logs?: LogRecord[];
 }
 
 /** The mailbox payload for an HTTP host call: the request the guest made. */

@@ -5,7 +5,7 @@
  */
 import { Kernel, toAddress } from '../kernel/kernel.js';
 import type { SerializedError } from '../../errors.js';
-import { takeMailbox, writeMailbox } from '../mailbox.js';
+import { takeMailbox } from '../mailbox.js';
 import { BuiltinCall, LOG_LEVELS, type LogLevel, Ctl } from '../protocol.js';
 import { HostAbort, type CallState } from './call-state.js';
 import type { WorkerChannel } from './channel.js';
@@ -20,8 +20,6 @@ export interface EnvContext {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
-/** Flush buffered logs to the main thread once they reach this size, so the mailbox never overflows. */
-const LOG_FLUSH_BYTES = 32 * 1024;
 
 export function createEnvImports(ctx: EnvContext): Record<string, (...args: never[]) => unknown> {
   const { kernel, channel, state, config } = ctx;
@@ -51,15 +49,8 @@ export function createEnvImports(ctx: EnvContext): Record<string, (...args: neve
     if (LOG_LEVELS.indexOf(level) < threshold) return;
     // Past the budget, count the bytes without copying or decoding them: a flood stays cheap.
     const length = kernel.exports.warden_length(toAddress(handle));
-    if (length >= 0 && state.logBytes + length > state.maxLogBytes) {
-      state.droppedLogBytes += length;
-      return;
-    }
+    if (length >= 0 && !state.admit(length)) return;
     state.log(level, readText(handle, `log_${level}`));
-    if (state.bufferedBytes >= LOG_FLUSH_BYTES) {
-      writeMailbox(channel.control, state.takeLogs(false));
-      channel.hostCall(BuiltinCall.Logs);
-    }
   };
 
   return {

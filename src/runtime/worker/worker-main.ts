@@ -8,7 +8,9 @@ import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { SerializedError } from '../../errors.js';
 import { Kernel, KERNEL_FAULTS } from '../kernel/kernel.js';
 import { clip, writeMailbox } from '../mailbox.js';
-import { Ctl, Outcome, ToMain, ToWorker, type CallReport, type WorkerInit } from '../protocol.js';
+import { appendLog } from '../log-buffer.js';
+import { BuiltinCall, Ctl, HOST_FD_SLOTS, HOST_FDS_OFFSET, Outcome, ToMain, ToWorker, type CallReport, type WorkerInit } from '../protocol.js';
+import { trackHostFd } from '../host-fds.js';
 import { CallState, HostAbort } from './call-state.js';
 import { WorkerChannel } from './channel.js';
 import { createEnvImports } from './env-imports.js';
@@ -35,8 +37,15 @@ const channel = new WorkerChannel(boot.control);
 const init = awaitPlugin();
 channel.spin = init.spin;
 const kernel = new Kernel(init.kernelModule, init.kernelMemory);
-const state = new CallState(init.maxLogBytesPerCall);
+const state = new CallState(init.maxLogBytesPerCall, (level, message) => {
+  // A full log region is drained by the main thread before this line goes in.
+  if (!appendLog(boot.control, level, message)) {
+    channel.hostCall(BuiltinCall.Logs);
+    appendLog(boot.control, level, message);
+  }
+});
 const utf8 = new TextDecoder();
+const hostFds = new Int32Array(boot.control, HOST_FDS_OFFSET, HOST_FD_SLOTS);
 
 const env = createEnvImports({
   kernel, channel, state, config: new Map(init.config), maxVarBytes: init.maxVarBytes,
@@ -48,6 +57,7 @@ const wasi = wasiConfig === null ? null : (memory: () => WebAssembly.Memory) =>
     {
       stdout: (b) => state.log('info', utf8.decode(b)),
       stderr: (b) => state.log('warn', utf8.decode(b)),
+      trackHostFd: (fd, open) => trackHostFd(hostFds, fd, open),
     },
     memory,
   );
@@ -77,20 +87,9 @@ function classify(e: unknown): SerializedError {
 }
 
 function report(outcome: Outcome, error: (SerializedError & { poisoned: boolean }) | undefined): void {
-  const logs = state.takeLogs(true);
-  const payload: CallReport = {};
-  if (error) payload.error = error;
-  if (logs.length > 0) payload.logs = logs;
-  if (payload.error || payload.logs) {
-    try {
-      writeMailbox(boot.control, payload);
-    } catch {
-      // Pathological log text (escapes, multi-byte) can overflow the mailbox: keep the error.
-      writeMailbox(boot.control, { error, logs: [{ level: 'warn', message: 'logs of this call were too large to deliver' }] });
-    }
-  } else {
-    channel.ctl[Ctl.MailboxLength] = 0;
-  }
+  state.finish();
+  if (error) writeMailbox(boot.control, { error } satisfies CallReport);
+  else channel.ctl[Ctl.MailboxLength] = 0;
   channel.ctl[Ctl.Outcome] = outcome;
   channel.signal(ToMain.Done);
 }

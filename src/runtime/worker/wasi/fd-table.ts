@@ -62,7 +62,14 @@ const STDOUT_RIGHTS = Rights.FD_WRITE | Rights.POLL_FD_READWRITE | Rights.FD_FDS
 export class FdTable {
   private readonly fds = new Map<number, FdEntry>();
 
-  constructor(preopenParts: string[] | null) {
+  /**
+   * @param track told about every host descriptor after it enters the table and before it is
+   *   closed, so that a kill at any moment can only leak a descriptor, never close a reused one.
+   */
+  constructor(
+    preopenParts: string[] | null,
+    private readonly track: (hostFd: number, open: boolean) => void = () => undefined,
+  ) {
     this.fds.set(0, { kind: 'stdin', rightsBase: STDIN_RIGHTS, rightsInheriting: 0n, flags: 0 });
     this.fds.set(1, { kind: 'stdout', rightsBase: STDOUT_RIGHTS, rightsInheriting: 0n, flags: 0 });
     this.fds.set(2, { kind: 'stderr', rightsBase: STDOUT_RIGHTS, rightsInheriting: 0n, flags: 0 });
@@ -98,6 +105,7 @@ export class FdTable {
     let fd = 0;
     while (this.fds.has(fd)) fd++;
     this.fds.set(fd, entry);
+    if (entry.kind === 'file') this.track(entry.hostFd, true);
     return fd;
   }
 
@@ -105,7 +113,7 @@ export class FdTable {
   close(fd: number): void {
     const entry = this.get(fd);
     this.fds.delete(fd >>> 0);
-    release(entry);
+    this.release(entry);
   }
 
   /** Moves `from` onto `to`, closing what `to` held; both must be open (EBADF otherwise). */
@@ -115,21 +123,22 @@ export class FdTable {
     if (source === target) return;
     this.fds.set(to >>> 0, source);
     this.fds.delete(from >>> 0);
-    release(target);
+    this.release(target);
   }
 
   /** Closes every host descriptor; the table is unusable afterwards. */
   closeAll(): void {
-    for (const entry of this.fds.values()) release(entry);
+    for (const entry of this.fds.values()) this.release(entry);
     this.fds.clear();
   }
-}
 
-function release(entry: FdEntry): void {
-  if (entry.kind !== 'file') return;
-  try {
-    closeSync(entry.hostFd);
-  } catch {
-    // Already gone (EBADF/EIO on close): nothing left to release, and the guest must not learn more.
+  private release(entry: FdEntry): void {
+    if (entry.kind !== 'file') return;
+    this.track(entry.hostFd, false);
+    try {
+      closeSync(entry.hostFd);
+    } catch {
+      // Already gone (EBADF/EIO on close): nothing left to release, and the guest must not learn more.
+    }
   }
 }
