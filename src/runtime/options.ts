@@ -103,6 +103,9 @@ export const DEFAULT_LIMITS: Required<PluginLimits> = {
   maxQueuedCalls: 64,
 };
 
+/** Longest deadline a Node timer can hold (about 24.8 days). */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
 /** Largest memory a wasm32 module can address. */
 const MAX_WASM32_BYTES = 4 * 1024 * MiB;
 
@@ -122,7 +125,7 @@ function resolveLimits(limits: PluginLimits = {}): Required<PluginLimits> {
   if (out.kernelMemoryMaxBytes > MAX_WASM32_BYTES) bad('limits.kernelMemoryMaxBytes cannot exceed 4 GiB (wasm32)');
   if (out.inputMaxBytes > out.kernelMemoryMaxBytes) bad('limits.inputMaxBytes cannot exceed limits.kernelMemoryMaxBytes (the input lives there)');
   if (out.memoryMaxBytes < 65536) bad('limits.memoryMaxBytes must be at least one 64 KiB page');
-  if (out.timeoutMs > 2_147_483_647) bad('limits.timeoutMs cannot exceed 2147483647 (about 24 days)');
+  if (out.timeoutMs > MAX_TIMEOUT_MS) bad(`limits.timeoutMs cannot exceed ${MAX_TIMEOUT_MS} (about 24 days)`);
   return out;
 }
 

@@ -3,7 +3,7 @@
  */
 import { WardenError } from '../errors.js';
 import type { Instance } from './instance.js';
-import type { ResolvedOptions } from './options.js';
+import { MAX_TIMEOUT_MS, type ResolvedOptions } from './options.js';
 import { PluginOutput } from './plugin-output.js';
 import type { InstancePool, PoolStats } from './pool.js';
 
@@ -21,12 +21,21 @@ const encoder = new TextEncoder();
 function encodeInput(input: CallInput): Uint8Array {
   if (input === undefined) return new Uint8Array(0);
   if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (typeof input === 'string') return encoder.encode(input);
-  return encoder.encode(JSON.stringify(input));
+  if (typeof input === 'function' || typeof input === 'symbol' || typeof input === 'bigint') {
+    throw new WardenError('INVALID_ARGUMENT', `a ${typeof input} cannot be a call input; pass bytes, a string or a JSON value`);
+  }
+  try {
+    return encoder.encode(JSON.stringify(input));
+  } catch (e) {
+    throw new WardenError('INVALID_ARGUMENT', `the call input cannot be encoded as JSON: ${(e as Error).message}`, { cause: e });
+  }
 }
 
-/** Poisoning errors count towards the pool's restart backoff; plugin errors do not. */
-const HEALTHY_FAILURES = new Set(['PLUGIN_ERROR', 'OUTPUT_TOO_LARGE', 'INPUT_TOO_LARGE', 'NOT_FOUND']);
+/** Failures that mean the plugin itself is unwell; repeated, they slow down restarts. */
+const SICK = new Set(['TIMEOUT', 'TRAP', 'STACK_OVERFLOW', 'MEMORY_LIMIT', 'WORKER_CRASHED', 'INVALID_MEMORY_ACCESS', 'PLUGIN_EXIT']);
 
 export class Plugin {
   readonly #options: ResolvedOptions;
@@ -86,14 +95,16 @@ export class Plugin {
       });
     }
     const timeoutMs = options.timeoutMs ?? limits.timeoutMs;
-    if (!(timeoutMs > 0)) throw new WardenError('INVALID_ARGUMENT', 'timeoutMs must be a positive number');
+    if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
+      throw new WardenError('INVALID_ARGUMENT', `timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${timeoutMs}`);
+    }
     const deadline = Date.now() + timeoutMs;
     const instance: Instance = await this.#pool.acquire(deadline);
     let failed = false;
     try {
       return new PluginOutput(await instance.call(index, bytes, deadline, logLevel));
     } catch (e) {
-      failed = !(e instanceof WardenError && HEALTHY_FAILURES.has(e.code));
+      failed = !(e instanceof WardenError) || SICK.has(e.code);
       throw e;
     } finally {
       this.#pool.release(instance, failed);

@@ -101,7 +101,11 @@ export async function performRequest(req: HttpRequest, body: Uint8Array | null, 
       });
     } catch (e) {
       if (signal.aborted) throw new WardenError('TIMEOUT', `plugin ${policy.plugin}: HTTP request to ${url.host} ran past the call deadline`);
-      throw new WardenError('HTTP_ERROR', `plugin ${policy.plugin}: HTTP request to ${url.host} failed: ${(e as Error).cause ?? (e as Error).message}`);
+      // The cause's code (ECONNREFUSED, ERR_SSL_…) says what happened without internal paths.
+      const cause = (e as Error).cause as { code?: string; message?: string } | undefined;
+      throw new WardenError('HTTP_ERROR', `plugin ${policy.plugin}: HTTP request to ${url.host} failed: ${cause?.code ?? (e as Error).message}`, {
+        data: { url: url.href, cause: cause?.code },
+      });
     }
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location !== null) {

@@ -30,6 +30,7 @@ export interface KernelExports {
   warden_error(): number;
   warden_fault(): number;
   warden_fault_arg(): bigint;
+  warden_alloc_failed(): number;
 }
 
 let compiled: WebAssembly.Module | undefined;

@@ -17,6 +17,7 @@
 ;;   64       free_count    i32  blocks currently marked free (skips the scan when 0)
 ;;   68       fault         i32  why the kernel trapped (see FAULT_*), 0 when it did not
 ;;   72       fault_arg     i64  the offending handle
+;;   80       alloc_failed  i32  1 once an allocation failed for lack of memory in this call
 ;;   128      block area: [header 16 bytes | data rounded up to 8] ...
 ;;   header:  +0 status i32, +4 size i32 (data capacity), +8 used i32 (requested length)
 ;;
@@ -116,7 +117,9 @@
                                               (i64.const 65535))
                                      (i64.const 16)))
         (if (i32.eq (memory.grow (i32.wrap_i64 (local.get $pages))) (i32.const -1))
-          (then (return (i32.const 0))))))
+          (then
+            (i32.store (i32.const 80) (i32.const 1))
+            (return (i32.const 0))))))
     (i32.store (local.get $end) (global.get $ACTIVE))
     (i32.store offset=4 (local.get $end) (local.get $size))
     (i32.store offset=8 (local.get $end) (local.get $n))
@@ -129,7 +132,10 @@
   (func (export "alloc") (param $n i64) (result i64)
     (if (i64.eqz (local.get $n)) (then (return (i64.const 0))))
     ;; anything near 4 GiB can never fit under the memory cap
-    (if (i64.gt_u (local.get $n) (i64.const 0xFFFF0000)) (then (return (i64.const 0))))
+    (if (i64.gt_u (local.get $n) (i64.const 0xFFFF0000))
+      (then
+        (i32.store (i32.const 80) (i32.const 1))
+        (return (i64.const 0))))
     (i64.extend_i32_u (call $alloc32 (i32.wrap_i64 (local.get $n)))))
 
   (func (export "free") (param $p i64)
@@ -239,4 +245,5 @@
   (func (export "warden_error") (result i32) (i32.wrap_i64 (i64.load (i32.const 24))))
   (func (export "warden_fault") (result i32) (i32.load (i32.const 68)))
   (func (export "warden_fault_arg") (result i64) (i64.load (i32.const 72)))
+  (func (export "warden_alloc_failed") (result i32) (i32.load (i32.const 80)))
 )

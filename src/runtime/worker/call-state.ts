@@ -47,10 +47,10 @@ export class CallState {
     return false;
   }
 
-  /** Emits a log line unless the per-call budget is spent. */
-  log(level: LogLevel, message: string): void {
-    if (!this.admit(message.length)) return;
-    this.logBytes += message.length;
+  /** Emits a log line of `bytes` UTF-8 bytes unless the per-call budget is spent. */
+  log(level: LogLevel, message: string, bytes: number): void {
+    if (!this.admit(bytes)) return;
+    this.logBytes += bytes;
     this.emit(level, clip(message, 4096));
   }
 

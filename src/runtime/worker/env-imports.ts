@@ -50,7 +50,7 @@ export function createEnvImports(ctx: EnvContext): Record<string, (...args: neve
     // Past the budget, count the bytes without copying or decoding them: a flood stays cheap.
     const length = kernel.exports.warden_length(toAddress(handle));
     if (length >= 0 && !state.admit(length)) return;
-    state.log(level, readText(handle, `log_${level}`));
+    state.log(level, readText(handle, `log_${level}`), Math.max(length, 0));
   };
 
   return {

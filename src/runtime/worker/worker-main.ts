@@ -55,8 +55,8 @@ const wasi = wasiConfig === null ? null : (memory: () => WebAssembly.Memory) =>
   createWasiImports(
     { args: wasiConfig.args, env: Object.fromEntries(wasiConfig.env), dir: wasiConfig.dir, clockGranularityMs: wasiConfig.clockGranularityMs },
     {
-      stdout: (b) => state.log('info', utf8.decode(b)),
-      stderr: (b) => state.log('warn', utf8.decode(b)),
+      stdout: (b) => state.log('info', utf8.decode(b), b.length),
+      stderr: (b) => state.log('warn', utf8.decode(b), b.length),
       trackHostFd: (fd, open) => trackHostFd(hostFds, fd, open),
     },
     memory,
@@ -72,6 +72,14 @@ function classify(e: unknown): SerializedError {
     return { code: 'STACK_OVERFLOW', message: 'plugin exceeded the stack limit (infinite recursion?)', data: {} };
   }
   const fault = kernel.exports.warden_fault();
+  if (fault !== 0 && kernel.exports.warden_alloc_failed() !== 0) {
+    // The usual story: alloc returned 0 because the kernel memory was full, and the guest used it.
+    return {
+      code: 'MEMORY_LIMIT',
+      message: `plugin ran out of kernel memory (an alloc failed, then it ${KERNEL_FAULTS[fault]}); raise limits.kernelMemoryMaxBytes`,
+      data: { limit: 'kernelMemoryMaxBytes' },
+    };
+  }
   if (fault !== 0) {
     const arg = kernel.exports.warden_fault_arg();
     return { code: 'INVALID_MEMORY_ACCESS', message: `plugin called ${KERNEL_FAULTS[fault]} (argument ${arg})`, data: { fault } };
