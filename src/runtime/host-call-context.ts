@@ -7,9 +7,12 @@ import { WardenError } from '../errors.js';
 import type { Kernel } from './kernel/kernel.js';
 import type { WasmValue } from './slots.js';
 
+/** What a host function returns: one value, an array for several results, or nothing. */
+export type HostResult = WasmValue | WasmValue[] | void;
+
 /**
  * A host function. Arguments arrive with their WebAssembly types (i64 as bigint); return the
- * result the same way, or a Promise of it.
+ * result the same way (an array when the import has several results), or a Promise of it.
  *
  * @example
  * ```ts
@@ -18,7 +21,7 @@ import type { WasmValue } from './slots.js';
  * } }
  * ```
  */
-export type HostFunction = (ctx: HostCallContext, ...args: WasmValue[]) => WasmValue | void | Promise<WasmValue | void>;
+export type HostFunction = (ctx: HostCallContext, ...args: WasmValue[]) => HostResult | Promise<HostResult>;
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();

@@ -4,6 +4,7 @@
  * here with the full list of what is missing and what to do about it.
  */
 import { WardenError } from '../errors.js';
+import { EXTISM_ENV_SIGNATURES, signatureMismatch, WASI_SIGNATURES } from './abi-signatures.js';
 import { KERNEL_FUNCTIONS } from './kernel/kernel.js';
 import type { ResolvedOptions } from './options.js';
 import type { ImportSource, ModulePlan } from './protocol.js';
@@ -12,11 +13,6 @@ import { SLOT_TYPES } from './slots.js';
 import type { HostFunction } from './host-call-context.js';
 import type { FuncType, Import, ModuleInfo } from './wasm/module-info.js';
 
-/** Non-kernel functions of `extism:host/env`, served by the worker (see env-imports.ts). */
-export const ENV_FUNCTIONS = new Set([
-  'config_get', 'var_get', 'var_set', 'http_request', 'http_status_code', 'http_headers',
-  'log_trace', 'log_debug', 'log_info', 'log_warn', 'log_error', 'get_log_level',
-]);
 const WASI_MODULES = new Set(['wasi_snapshot_preview1']);
 const INITIALIZERS = ['_initialize', 'hs_init'];
 
@@ -91,13 +87,16 @@ export function planLink(modules: CompiledModule[], options: ResolvedOptions, me
     }
     if (imp.kind !== 'function') return void missing.push(`${where} (${imp.kind}): only functions and memories can be provided`);
     if (imp.module === 'extism:host/env') {
-      if (KERNEL_FUNCTIONS.has(imp.name)) return { from: 'kernel', name: imp.name };
-      if (ENV_FUNCTIONS.has(imp.name)) return { from: 'env', name: imp.name };
-      return void missing.push(`${where}: not a function of the Extism ABI`);
+      const problem = signatureMismatch(EXTISM_ENV_SIGNATURES, imp.name, imp.type);
+      if (problem === 'no such function') return void missing.push(`${where}: not a function of the Extism ABI`);
+      if (problem) return void missing.push(`${where}: ${problem}`);
+      return KERNEL_FUNCTIONS.has(imp.name) ? { from: 'kernel', name: imp.name } : { from: 'env', name: imp.name };
     }
     if (WASI_MODULES.has(imp.module)) {
-      if (options.wasi) return { from: 'wasi', name: imp.name };
-      return void missing.push(`${where}: the plugin needs WASI; enable it with the wasi option (--wasi)`);
+      if (!options.wasi) return void missing.push(`${where}: the plugin needs WASI; enable it with the wasi option (--wasi)`);
+      const problem = signatureMismatch(WASI_SIGNATURES, imp.name, imp.type);
+      if (problem) return void missing.push(`${where}: ${problem === 'no such function' ? 'not a WASI preview 1 function' : problem}`);
+      return { from: 'wasi', name: imp.name };
     }
     const fn = options.functions.get(imp.module)?.get(imp.name);
     if (!fn) return void missing.push(`${where}: no host function with this name was provided`);
