@@ -7,9 +7,9 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { WardenError, type SerializedError } from '../errors.js';
-import { HostCallContext } from './host-call-context.js';
+import { serveHttp, serveUserFunction } from './host-calls.js';
 import { closeLeakedFds } from './host-fds.js';
-import { performRequest, parseRequest, type HttpPolicy } from './http/http-client.js';
+import type { HttpPolicy } from './http/http-client.js';
 import { createKernelMemory, Kernel, kernelModule } from './kernel/kernel.js';
 import type { LinkPlan } from './link-plan.js';
 import { drainLogs } from './log-buffer.js';
@@ -19,7 +19,6 @@ import {
   BuiltinCall, Ctl, HOST_FD_SLOTS, HOST_FDS_OFFSET, MAILBOX_OFFSET, Outcome, SLOTS_OFFSET, ToMain, ToWorker,
   type CallReport, type WorkerInit,
 } from './protocol.js';
-import { readSlot, writeSlot } from './slots.js';
 import type { SpareWorkers, WorkerThread } from './worker-thread.js';
 
 
@@ -213,10 +212,12 @@ export class Instance {
     try {
       if (fn === BuiltinCall.Logs) {
         this.#deliverLogs();
-      } else if (fn === BuiltinCall.Http) {
-        await Promise.race([this.#serveHttp(), this.#died]);
       } else {
-        const work = this.#serveUser(fn);
+        const user = fn === BuiltinCall.Http ? undefined : this.#spec.plan.userFunctions[fn];
+        if (fn !== BuiltinCall.Http && !user) throw new WardenError('HOST_FUNCTION_ERROR', `unknown host function index ${fn}`);
+        const scope = { plugin: this.#spec.options.name, kernel: this.#kernel, slots: this.#slots, signal: this.#abort.signal };
+        const work = user ? serveUserFunction(scope, user) : serveHttp(scope, this.#spec.http);
+        // Host work that never settles cannot hold the call past the instance's death.
         await Promise.race([work, this.#died]);
       }
     } catch (e) {
@@ -229,49 +230,6 @@ export class Instance {
     if (failure) writeMailbox(this.#control, failure);
     Atomics.store(this.#ctl, Ctl.ToWorker, ToWorker.HostReply);
     Atomics.notify(this.#ctl, Ctl.ToWorker);
-  }
-
-  async #serveUser(index: number): Promise<void> {
-    const user = this.#spec.plan.userFunctions[index];
-    if (!user) throw new WardenError('HOST_FUNCTION_ERROR', `unknown host function index ${index}`);
-    const args = user.type.params.map((t, i) => readSlot(this.#slots, i, t));
-    const ctx = new HostCallContext(this.#kernel, this.#spec.options.name, this.#abort.signal);
-    let result: unknown;
-    try {
-      const r = user.fn(ctx, ...args);
-      result = r instanceof Promise ? await r : r;
-    } catch (e) {
-      if (e instanceof WardenError) throw e;
-      throw new WardenError('HOST_FUNCTION_ERROR', clip(`host function ${user.namespace}.${user.name} failed: ${(e as Error)?.message ?? String(e)}`), {
-        data: { function: `${user.namespace}.${user.name}` }, cause: e,
-      });
-    } finally {
-      ctx.end();
-    }
-    const values = user.type.results.length > 1 && Array.isArray(result) ? result : [result];
-    user.type.results.forEach((t, i) => writeSlot(this.#slots, i, t, values[i] ?? 0));
-  }
-
-  async #serveHttp(): Promise<void> {
-    const reqHandle = this.#slots.getBigInt64(0, true);
-    const bodyHandle = this.#slots.getBigInt64(8, true);
-    const reqText = this.#kernel.read(reqHandle);
-    if (reqText === null) throw new WardenError('INVALID_MEMORY_ACCESS', 'http_request: request handle is not an allocated block');
-    let json: unknown;
-    try {
-      json = JSON.parse(decoder.decode(reqText));
-    } catch {
-      throw new WardenError('PLUGIN_ERROR', 'http_request: the request is not valid JSON');
-    }
-    const req = parseRequest(json);
-    const body = bodyHandle === 0n ? null : this.#kernel.read(bodyHandle);
-    const res = await performRequest(req, body, this.#spec.http, this.#abort.signal);
-    const stored = this.#kernel.store(res.body);
-    if (stored === 0 && res.body.length > 0) throw new WardenError('MEMORY_LIMIT', `http_request: response of ${res.body.length} bytes does not fit in kernel memory`);
-    const headers = this.#kernel.store(new TextEncoder().encode(JSON.stringify(res.headers)));
-    this.#slots.setBigInt64(0, BigInt(stored), true);
-    this.#slots.setInt32(8, res.status, true);
-    this.#slots.setBigInt64(16, BigInt(headers), true);
   }
 
   #deliverLogs(): void {
