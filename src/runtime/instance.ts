@@ -45,9 +45,8 @@ export class Instance {
   readonly #kernel: Kernel;
   #death: WardenError | undefined;
   #abort = new AbortController();
-  /** Rejects when the instance dies, so host work that never settles cannot hold a call. */
-  readonly #died: Promise<never>;
-  #onDeath!: (e: WardenError) => void;
+  /** Rejecters of the host work in progress; kill() settles them all. */
+  readonly #pending = new Set<(e: WardenError) => void>();
   /** Set while a call (or start-up) is waiting on the worker. */
   #busy = false;
 
@@ -57,10 +56,6 @@ export class Instance {
     this.#control = thread.control;
     this.#ctl = new Int32Array(this.#control);
     this.#slots = new DataView(this.#control, SLOTS_OFFSET, MAILBOX_OFFSET - SLOTS_OFFSET);
-    this.#died = new Promise<never>((_, reject) => {
-      this.#onDeath = reject;
-    });
-    this.#died.catch(() => undefined);
     const { limits, name } = spec.options;
     const memory = createKernelMemory(limits.kernelMemoryMaxBytes);
     this.#kernel = new Kernel(kernelModule(), memory);
@@ -111,7 +106,8 @@ export class Instance {
     if (this.#death) return;
     this.#death = reason;
     this.#abort.abort(reason);
-    this.#onDeath(reason);
+    for (const reject of this.#pending) reject(reason);
+    this.#pending.clear();
     // What the guest logged before it died is what the operator needs most.
     this.#deliverLogs();
     // Once the thread is gone, close the host files its WASI shim still held.
@@ -216,9 +212,7 @@ export class Instance {
         const user = fn === BuiltinCall.Http ? undefined : this.#spec.plan.userFunctions[fn];
         if (fn !== BuiltinCall.Http && !user) throw new WardenError('HOST_FUNCTION_ERROR', `unknown host function index ${fn}`);
         const scope = { plugin: this.#spec.options.name, kernel: this.#kernel, slots: this.#slots, signal: this.#abort.signal };
-        const work = user ? serveUserFunction(scope, user) : serveHttp(scope, this.#spec.http);
-        // Host work that never settles cannot hold the call past the instance's death.
-        await Promise.race([work, this.#died]);
+        await this.#untilDeath(user ? serveUserFunction(scope, user) : serveHttp(scope, this.#spec.http));
       }
     } catch (e) {
       if (this.#death) throw this.#death;
@@ -230,6 +224,18 @@ export class Instance {
     if (failure) writeMailbox(this.#control, failure);
     Atomics.store(this.#ctl, Ctl.ToWorker, ToWorker.HostReply);
     Atomics.notify(this.#ctl, Ctl.ToWorker);
+  }
+
+  /**
+   * `work`, or the instance's death if that comes first: host work that never settles cannot hold
+   * a call. A fresh promise per call (not a race against one long-lived promise, which would keep
+   * a reaction per call alive for the life of the instance).
+   */
+  #untilDeath<T>(work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.add(reject);
+      work.then(resolve, reject).finally(() => this.#pending.delete(reject));
+    });
   }
 
   #deliverLogs(): void {

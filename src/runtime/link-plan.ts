@@ -83,7 +83,8 @@ export function planLink(modules: CompiledModule[], options: ResolvedOptions, me
     const where = `${imp.module}.${imp.name}`;
     if (names.has(imp.module) && imp.module !== m.name) return { from: 'module', module: imp.module, name: imp.name };
     if (imp.kind === 'memory') {
-      return { from: 'memory', initial: imp.limits.min, maximum: Math.min(imp.limits.max ?? memoryMaxPages, memoryMaxPages) };
+      // prepare.ts has made every memory shared with a maximum; the host's memory must match.
+      return { from: 'memory', initial: imp.limits.min, maximum: Math.min(imp.limits.max ?? memoryMaxPages, memoryMaxPages), shared: imp.limits.shared };
     }
     if (imp.kind !== 'function') return void missing.push(`${where} (${imp.kind}): only functions and memories can be provided`);
     if (imp.module === 'extism:host/env') {

@@ -98,7 +98,7 @@ export type ImportSource =
   | { from: 'wasi'; name: string }
   | { from: 'user'; index: number; type: FuncType }
   | { from: 'module'; module: string; name: string }
-  | { from: 'memory'; initial: number; maximum: number };
+  | { from: 'memory'; initial: number; maximum: number; shared: boolean };
 
 export interface ModulePlan {
   name: string;

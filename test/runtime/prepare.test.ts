@@ -41,10 +41,15 @@ describe('prepareModule', () => {
 
   it('lowers a maximum above the cap and keeps one below it', () => {
     assert.equal(prepareModule(mod(memorySection(1, 1, 100)), caps).info.memories[0]!.max, 16);
-    const small = mod(memorySection(1, 1, 8));
-    const out = prepareModule(small, caps);
-    assert.equal(out.bytes, small, 'unchanged modules are not copied');
-    assert.equal(out.info.memories[0]!.max, 8);
+    assert.equal(prepareModule(mod(memorySection(1, 1, 8)), caps).info.memories[0]!.max, 8);
+  });
+
+  it('makes every memory shared, so growing it never triggers garbage collection', () => {
+    const out = prepareModule(mod(memorySection(1, 1, 8), importMemory(0, 1)), caps);
+    assert.ok(out.info.memories[0]!.shared);
+    assert.ok(out.info.imports.every((i) => i.kind === 'memory' && i.limits.shared));
+    const none = mod([1, 4, 1, 0x60, 0, 0]);
+    assert.equal(prepareModule(none, caps).bytes, none, 'a module without memory is not copied');
   });
 
   it('rewrites imported memory limits too', () => {

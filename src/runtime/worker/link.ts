@@ -50,7 +50,7 @@ export function instantiateAll(plans: ModulePlan[], sources: LinkSources): Map<s
         case 'wasi': return wasi?.[source.name];
         case 'user': return userStub(source.index, source.type, sources.channel, sources.state);
         case 'module': return instances.get(source.module)?.exports[source.name];
-        case 'memory': return new WebAssembly.Memory({ initial: source.initial, maximum: source.maximum });
+        case 'memory': return new WebAssembly.Memory({ initial: source.initial, maximum: source.maximum, shared: source.shared });
       }
     };
     const imports: Record<string, Namespace> = Object.create(null);
