@@ -67,20 +67,29 @@ function buildC(source, target) {
   });
 }
 
-function buildAs(source, target) {
-  const lib = filesIn('test/fixtures/as/pdk', '.ts');
-  if (!stale(target, [source, ...lib])) return;
+// AssemblyScript: `abort` is either dropped or routed to a function of the entry file (the
+// official PDK's convention); asc runs in the source's folder so package imports resolve.
+function buildAs(source, target, { abort = '', deps = [] } = {}) {
+  if (!stale(target, [source, ...deps])) return;
   mkdirSync(dirname(target), { recursive: true });
   const asc = join(root, 'node_modules/assemblyscript/bin/asc.js');
   execFileSync(process.execPath, [
-    asc, source, '--outFile', target, '--optimizeLevel', '3', '--runtime', 'stub',
-    '--use', 'abort=',
-  ], { stdio: 'inherit' });
+    asc, basename(source), '--outFile', target, '--optimizeLevel', '3', '--runtime', 'stub',
+    '--use', `abort=${abort}`,
+  ], { stdio: 'inherit', cwd: dirname(source) });
 }
 
 buildWat(join(root, 'src/runtime/kernel/kernel.wat'), out('src/runtime/kernel/kernel.wasm'));
 for (const f of filesIn('test/fixtures/wat', '.wat')) buildWat(f, out('fixtures', basename(f, '.wat') + '.wasm'));
-for (const f of filesIn('test/fixtures/as', '.ts')) buildAs(f, out('fixtures', basename(f, '.ts') + '.wasm'));
+const ownPdk = filesIn('test/fixtures/as/pdk', '.ts');
+for (const f of filesIn('test/fixtures/as', '.ts')) buildAs(f, out('fixtures', basename(f, '.ts') + '.wasm'), { deps: ownPdk });
+// The official Extism AssemblyScript PDK (npm @extism/as-pdk), unmodified: its own example, and
+// fixtures written against it.
+const officialPdk = join(root, 'node_modules/@extism/as-pdk');
+buildAs(join(officialPdk, 'example.ts'), out('fixtures', 'as_pdk_example.wasm'), { abort: 'example/myAbort' });
+for (const f of filesIn('test/fixtures/as-official', '.ts')) {
+  buildAs(f, out('fixtures', basename(f, '.ts') + '.wasm'), { abort: `${basename(f, '.ts')}/myAbort`, deps: filesIn('node_modules/@extism/as-pdk/lib', '.ts') });
+}
 const cSources = [
   ...filesIn('test/fixtures/c', '.c').map((f) => [f, out('fixtures', basename(f, '.c') + '.wasm')]),
   ...readdirSync(join(root, 'examples')).flatMap((dir) =>

@@ -87,6 +87,14 @@ describe('outputs agree with Extism', () => {
     await same(p, 'noop', 'ignored');
   });
 
+  it('official AssemblyScript PDK (npm @extism/as-pdk, unmodified): its count_vowels example and a plugin written against it', async () => {
+    const example = await pair('as_pdk_example', { config: { thing: 'from config' } });
+    for (const input of ['Hello, World!', '', 'AEIOU aeiou xyz', 'héllo wörld']) await same(example, 'count_vowels', input);
+    const official = await pair('official_pdk', { config: { greeting: 'Hi' } });
+    for (const name of ['Ada', 'Grace', '']) await same(official, 'visit', name);
+    await same(official, 'log_levels');
+  });
+
   it('fail: fail_msg and fail_rc_zero_with_error fail with the same plugin error', async () => {
     const p = await pair('fail');
     await same(p, 'fail_msg');
