@@ -107,6 +107,8 @@ export class InstancePool {
       this.#idle.push(instance);
     }
     this.#pump();
+    // A discarded instance is replaced at once, so the next call finds one ready.
+    if (!this.#closed && this.#all.size + this.#starting === 0) this.#startOne();
   }
 
   async close(): Promise<void> {

@@ -49,6 +49,9 @@ describe('CPU and time', () => {
   it('kills an infinite loop at the deadline, replaces the instance, and serves the next call', async () => {
     const plugin = await host.load(fixture('spin'), { limits: { timeoutMs: 200 } });
     await withCanary(() => rejectsWith(plugin.call('spin'), 'TIMEOUT'));
+    // Replaced without waiting for a call.
+    for (let i = 0; i < 200 && plugin.stats().instances === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(plugin.stats().instances, 1);
     assert.equal((await plugin.call('ok')).text(), 'ok');
     assert.equal(plugin.stats().discarded, 1);
   });
