@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { fixturePath as fixture } from '../helpers/fixture.js';
 
 const bin = fileURLToPath(new URL('../../../bin/warden.js', import.meta.url));
-const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/${name}.wasm`, import.meta.url));
 
 function warden(args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

@@ -1,24 +1,13 @@
 // THREATS.md "CPU and time" and "Memory, stack, sizes": each hostile plugin gets a typed error,
 // its instance is discarded, and a canary plugin called at the same time keeps succeeding.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { createHost, WardenError, type ErrorCode, type Plugin } from '../../src/index.js';
+import { createHost, type WardenError, type Plugin } from '../../src/index.js';
+import { rejectsWithCode } from '../helpers/errors.js';
+import { fixture } from '../helpers/fixture.js';
 
-const fixture = (name: string): Uint8Array => readFileSync(new URL(`../../fixtures/${name}.wasm`, import.meta.url));
 const host = createHost();
 let canary: Plugin;
-
-async function rejectsWith(p: Promise<unknown>, code: ErrorCode): Promise<WardenError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof WardenError, `expected a WardenError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}, but the call succeeded`);
-}
 
 /** Runs `attack` while the canary keeps being called; every canary call must succeed. */
 async function withCanary<T>(attack: () => Promise<T>): Promise<T> {
@@ -48,7 +37,7 @@ after(() => host.close());
 describe('CPU and time', () => {
   it('kills an infinite loop at the deadline, replaces the instance, and serves the next call', async () => {
     const plugin = await host.load(fixture('spin'), { limits: { timeoutMs: 200 } });
-    await withCanary(() => rejectsWith(plugin.call('spin'), 'TIMEOUT'));
+    await withCanary(() => rejectsWithCode(plugin.call('spin'), 'TIMEOUT'));
     // Replaced without waiting for a call.
     for (let i = 0; i < 200 && plugin.stats().instances === 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(plugin.stats().instances, 1);
@@ -58,15 +47,15 @@ describe('CPU and time', () => {
 
   it('honours a per-call deadline shorter than the plugin default', async () => {
     const plugin = await host.load(fixture('spin'), { limits: { timeoutMs: 60_000 } });
-    await rejectsWith(plugin.call('spin', undefined, { timeoutMs: 100 }), 'TIMEOUT');
+    await rejectsWithCode(plugin.call('spin', undefined, { timeoutMs: 100 }), 'TIMEOUT');
   });
 
   it('fails the load when a start function spins', async () => {
-    await withCanary(() => rejectsWith(host.load(fixture('start_spin'), { limits: { timeoutMs: 200 } }), 'TIMEOUT'));
+    await withCanary(() => rejectsWithCode(host.load(fixture('start_spin'), { limits: { timeoutMs: 200 } }), 'TIMEOUT'));
   });
 
   it('fails the load when _initialize spins', async () => {
-    await rejectsWith(host.load(fixture('initialize_spin'), { limits: { timeoutMs: 200 } }), 'TIMEOUT');
+    await rejectsWithCode(host.load(fixture('initialize_spin'), { limits: { timeoutMs: 200 } }), 'TIMEOUT');
   });
 
   it('covers time spent in a host function that never returns', async () => {
@@ -74,7 +63,7 @@ describe('CPU and time', () => {
       limits: { timeoutMs: 200 },
       functions: { 'extism:host/user': { add_i64: () => new Promise<bigint>(() => undefined) } },
     });
-    await withCanary(() => rejectsWith(plugin.call('host_add'), 'TIMEOUT'));
+    await withCanary(() => rejectsWithCode(plugin.call('host_add'), 'TIMEOUT'));
   });
 
   it('backs off restarting instances after repeated timeouts', async () => {
@@ -89,7 +78,7 @@ describe('CPU and time', () => {
   it('refuses an oversized module before compiling it', async () => {
     const big = new Uint8Array(50 * 1024 * 1024);
     big.set([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
-    await rejectsWith(host.load(big), 'MODULE_TOO_LARGE');
+    await rejectsWithCode(host.load(big), 'MODULE_TOO_LARGE');
   });
 
   it('refuses a module with 100,000 functions', async () => {
@@ -100,7 +89,7 @@ describe('CPU and time', () => {
     const code = [...leb(n)];
     for (let i = 0; i < n; i++) code.push(2, 0, 0x0b);
     const bytes = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...section(1, [1, 0x60, 0, 0]), ...section(3, funcs), ...section(10, code)]);
-    await rejectsWith(host.load(bytes), 'MODULE_TOO_LARGE');
+    await rejectsWithCode(host.load(bytes), 'MODULE_TOO_LARGE');
   });
 });
 
@@ -128,29 +117,29 @@ describe('Memory, stack, sizes', () => {
 
   it('refuses a module whose minimum memory is over the cap', async () => {
     const bytes = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0x00, 20]);
-    await rejectsWith(host.load(bytes, { limits: { memoryMaxBytes: 1024 * 1024 } }), 'MEMORY_LIMIT');
+    await rejectsWithCode(host.load(bytes, { limits: { memoryMaxBytes: 1024 * 1024 } }), 'MEMORY_LIMIT');
   });
 
   it('turns a 2 GiB memory.fill into a trap', async () => {
     const plugin = await host.load(fixture('fill'));
-    await withCanary(() => rejectsWith(plugin.call('fill'), 'TRAP'));
-    await rejectsWith(plugin.call('grow_fill'), 'TRAP');
+    await withCanary(() => rejectsWithCode(plugin.call('fill'), 'TRAP'));
+    await rejectsWithCode(plugin.call('grow_fill'), 'TRAP');
   });
 
   it('reports infinite recursion as a stack overflow and discards the instance', async () => {
     const plugin = await host.load(fixture('recurse'));
-    await withCanary(() => rejectsWith(plugin.call('recurse'), 'STACK_OVERFLOW'));
-    await rejectsWith(plugin.call('recurse'), 'STACK_OVERFLOW');
+    await withCanary(() => rejectsWithCode(plugin.call('recurse'), 'STACK_OVERFLOW'));
+    await rejectsWithCode(plugin.call('recurse'), 'STACK_OVERFLOW');
     assert.equal(plugin.stats().discarded, 2);
   });
 
   it('refuses shared memory', async () => {
-    const e = await rejectsWith(host.load(fixture('shared_mem')), 'INVALID_WASM');
+    const e = await rejectsWithCode(host.load(fixture('shared_mem')), 'INVALID_WASM');
     assert.match(e.message, /shared memory/);
   });
 
   it('rejects a 1 GB input before the plugin runs', async () => {
-    await rejectsWith(canary.call('echo', new Uint8Array(1024 * 1024 * 1024)), 'INPUT_TOO_LARGE');
+    await rejectsWithCode(canary.call('echo', new Uint8Array(1024 * 1024 * 1024)), 'INPUT_TOO_LARGE');
     assert.equal((await canary.call('echo', 'after')).text(), 'after');
   });
 

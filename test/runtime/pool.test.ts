@@ -1,11 +1,10 @@
 // Instances are not reentrant: concurrent calls use other instances of a bounded pool or wait in
 // a bounded queue; past that they get BUSY. Closing settles every pending call.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { createHost, WardenError } from '../../src/index.js';
+import { fixture } from '../helpers/fixture.js';
 
-const fixture = (name: string): Uint8Array => readFileSync(new URL(`../../fixtures/${name}.wasm`, import.meta.url));
 const host = createHost();
 after(() => host.close());
 
