@@ -159,6 +159,12 @@ describe('outputs agree with Extism', () => {
 });
 
 describe('where Extism is wrong or laxer, Warden is stricter', () => {
+  it('error_set(0): Extism\'s JS SDK maps handle 0 to its reserved block and fails with "\\u0000"; Warden clears the error, as Extism\'s own kernel does', async () => {
+    const p = await pair('c_kitchen');
+    await assert.rejects(p.extism.call('error_roundtrip'), /Plugin-originated error: \u0000/);
+    assert.equal((await p.warden.call('error_roundtrip')).text(), 'cleared');
+  });
+
   it('fail_rc: Extism ignores the return code (succeeds, no output); Warden fails with PLUGIN_ERROR code 7', async () => {
     const p = await pair('fail');
     assert.equal(await p.extism.call('fail_rc'), null);

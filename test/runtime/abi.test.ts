@@ -224,6 +224,10 @@ describe('c_kitchen (C PDK)', () => {
   let c: Plugin;
   before(async () => { c = await host.load(fixture('c_kitchen'), { functions: addI64, limits: { outputMaxBytes: 4096 } }); });
 
+  it('error_get returns what error_set stored, and error_set(0) clears it', async () => {
+    assert.equal((await c.call('error_roundtrip')).text(), 'cleared');
+  });
+
   it('reverse: text and 1001 random bytes', async () => {
     assert.equal((await c.call('reverse', 'hello')).text(), 'olleh');
     const input = random(1001);
