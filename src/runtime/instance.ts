@@ -21,7 +21,6 @@ import {
 } from './protocol.js';
 import type { SpareWorkers, WorkerThread } from './worker-thread.js';
 
-
 /** Everything instances of one plugin share. */
 export interface InstanceSpec {
   options: ResolvedOptions;
@@ -47,8 +46,6 @@ export class Instance {
   #abort = new AbortController();
   /** Rejecters of the host work in progress; kill() settles them all. */
   readonly #pending = new Set<(e: WardenError) => void>();
-  /** Set while a call (or start-up) is waiting on the worker. */
-  #busy = false;
 
   private constructor(spec: InstanceSpec, thread: WorkerThread) {
     this.#spec = spec;
@@ -74,7 +71,6 @@ export class Instance {
       config: spec.options.config,
       maxVarBytes: limits.varMaxBytes,
       maxLogBytesPerCall: limits.logMaxBytesPerCall,
-      maxOutputBytes: limits.outputMaxBytes,
       wasi: spec.options.wasi,
       spin: spec.spin,
     };
@@ -84,7 +80,7 @@ export class Instance {
     Atomics.notify(this.#ctl, Ctl.ToWorker);
   }
 
-  /** Starts a worker and waits until its instance is ready; start functions run under `deadline`. */
+  /** Adopts a booted worker and waits until its instance is ready; start functions get `timeoutMs`. */
   static async start(spec: InstanceSpec, timeoutMs: number): Promise<Instance> {
     const thread = await spec.spares.take(spec.options.limits.workerHeapMaxMb);
     const instance = new Instance(spec, thread);
@@ -166,7 +162,6 @@ export class Instance {
         data: { plugin: name, timeoutMs: ms },
       }));
     }, ms);
-    this.#busy = true;
     try {
       for (;;) {
         const state = await this.#next();
@@ -183,7 +178,6 @@ export class Instance {
       }
     } finally {
       clearTimeout(timer);
-      this.#busy = false;
     }
   }
 
@@ -250,9 +244,5 @@ export class Instance {
     this.kill(new WardenError('CLOSED', `plugin ${this.#spec.options.name} was closed`));
     await this.#worker.terminate();
     closeLeakedFds(new Int32Array(this.#control, HOST_FDS_OFFSET, HOST_FD_SLOTS));
-  }
-
-  get busy(): boolean {
-    return this.#busy;
   }
 }

@@ -121,7 +121,6 @@ export interface WorkerInit {
   config: [string, string][];
   maxVarBytes: number;
   maxLogBytesPerCall: number;
-  maxOutputBytes: number;
   wasi: { args: string[]; env: [string, string][]; dir: string | undefined; clockGranularityMs: number } | null;
   /** Spin this many iterations before sleeping on the futex (latency vs. CPU). */
   spin: number;
