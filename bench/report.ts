@@ -46,6 +46,8 @@ export interface Report {
   targets: Target[];
   /** Things that went wrong or look odd, collected while running. */
   anomalies: string[];
+  /** Markdown written by hand from other runs (bench/soak-results.md), appended as it is. */
+  appendix?: string | undefined;
 }
 
 function cell(row: Row, id: RuntimeId): string {
@@ -83,7 +85,7 @@ export function renderMarkdown(report: Report): string {
   out.push(`- Load average (1/5/15 min): ${m.loadAverage}`);
   out.push(`- Wall time of the whole run: ${report.durationS.toFixed(0)} s`);
   out.push('');
-  out.push('Sample counts are constants at the top of `bench/run.ts`. Latencies are per call, measured around each');
+  out.push('Sample counts are constants in `bench/sample-counts.ts`. Latencies are per call, measured around each');
   out.push('awaited call with `performance.now()`; percentiles are nearest-rank. "n/a" means the runtime has no such');
   out.push('feature or the figure would not mean anything for it.');
   out.push('');
@@ -110,6 +112,10 @@ export function renderMarkdown(report: Report): string {
   if (report.anomalies.length === 0) out.push('None recorded.');
   for (const a of report.anomalies) out.push(`- ${a}`);
   out.push('');
+  if (report.appendix?.trim()) {
+    out.push(report.appendix.trim());
+    out.push('');
+  }
   return out.join('\n');
 }
 

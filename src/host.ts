@@ -57,7 +57,13 @@ export class Host {
       options: this.#options.defaults ?? {},
       spin: this.#options.spin ?? 20_000,
       spares: this.#spares,
+      onClose: (closed) => this.#plugins.delete(closed),
     });
+    if (this.#closed) {
+      // The host closed while this plugin was loading: nothing may outlive close().
+      await plugin.close();
+      throw new WardenError('CLOSED', 'the host was closed while the plugin was loading');
+    }
     this.#plugins.add(plugin);
     return plugin;
   }

@@ -105,6 +105,8 @@ export interface LoadDefaults {
   options: PluginOptions;
   spin: number;
   spares: SpareWorkers;
+  /** Called once when the plugin is closed. */
+  onClose(plugin: Plugin): void;
 }
 
 /** Loads a plugin and starts its first instance. */
@@ -135,5 +137,6 @@ export async function loadPlugin(source: PluginSource, options: PluginOptions, d
     name: resolved.name, max: limits.maxInstances, maxQueued: limits.maxQueuedCalls,
   });
   pool.adopt(first);
-  return new Plugin(resolved, pool, exports);
+  const plugin: Plugin = new Plugin(resolved, pool, exports, () => defaults.onClose(plugin));
+  return plugin;
 }

@@ -43,11 +43,14 @@ export class Plugin {
   readonly #exports: Map<string, number>;
   #closing: Promise<void> | undefined;
 
-  /** @internal Created by {@link Host.load}. */
-  constructor(options: ResolvedOptions, pool: InstancePool, exports: string[]) {
+  readonly #onClose: () => void;
+
+  /** @internal Created by {@link Host.load}; `onClose` lets the host forget the plugin. */
+  constructor(options: ResolvedOptions, pool: InstancePool, exports: string[], onClose: () => void = () => undefined) {
     this.#options = options;
     this.#pool = pool;
     this.#exports = new Map(exports.map((name, i) => [name, i]));
+    this.#onClose = onClose;
   }
 
   /** The plugin's name. */
@@ -113,7 +116,10 @@ export class Plugin {
 
   /** Stops every instance; pending calls settle with CLOSED. Idempotent. */
   close(): Promise<void> {
-    this.#closing ??= this.#pool.close();
+    if (!this.#closing) {
+      this.#closing = this.#pool.close();
+      this.#onClose();
+    }
     return this.#closing;
   }
 }

@@ -1,0 +1,63 @@
+/**
+ * The design targets of DESIGN.md, checked against the Warden figures the measurements record.
+ */
+import { MiB } from './peers.js';
+import type { Target } from './report.js';
+import { GROW_CAP_BYTES, HOSTFN_CALLS, TIMEOUT_MS } from './sample-counts.js';
+import { fmtInt, fmtMiB, fmtMs, fmtUs, type LatencySummary } from './stats.js';
+
+/** Warden's figures, filled in by the measurements as they run; a missing one is "not measured". */
+export interface WardenFigures {
+  echo16?: LatencySummary;
+  echo64k?: LatencySummary;
+  callsPerSecond?: number;
+  callsPerSecondPool?: number;
+  loadMedianMs?: number;
+  loadBackToBackMs?: number;
+  loadFreshHostMs?: number;
+  hostFn?: LatencySummary;
+  hostFnBaselineP50?: number;
+  timeoutRuns?: number;
+  timeoutRejected?: number;
+  timeoutMaxOvershootMs?: number;
+  growPages?: string;
+  growRssDelta?: number;
+}
+
+/** Each target with Warden's figure and whether it was met. */
+export function targets(w: WardenFigures): Target[] {
+  const out: Target[] = [];
+  const add = (target: string, figure: string | undefined, met: boolean | undefined): void => {
+    out.push({ target, figure: figure ?? 'not measured', met: figure === undefined || met === undefined ? null : met });
+  };
+  add('16-byte echo p50 ≤ 20 µs', w.echo16 && fmtUs(w.echo16.p50), w.echo16 && w.echo16.p50 <= 20);
+  add('16-byte echo p99 ≤ 200 µs', w.echo16 && fmtUs(w.echo16.p99), w.echo16 && w.echo16.p99 <= 200);
+  add('64 KiB echo p50 ≤ 250 µs', w.echo64k && fmtUs(w.echo64k.p50), w.echo64k && w.echo64k.p50 <= 250);
+  add('≥ 40,000 calls/s, one plugin (one instance, sequential)', w.callsPerSecond === undefined ? undefined : `${fmtInt(w.callsPerSecond)} calls/s`, w.callsPerSecond !== undefined && w.callsPerSecond >= 40_000);
+  add(
+    'host-function round trip p50 ≤ 20 µs (whole call)',
+    w.hostFn && `${fmtUs(w.hostFn.p50)} (host fn cost ≈ ${fmtUs(w.hostFn.p50 - (w.hostFnBaselineP50 ?? Number.NaN))})`,
+    w.hostFn && w.hostFn.p50 <= 20,
+  );
+  add(
+    `no host-function call over 10 ms in ${fmtInt(HOSTFN_CALLS)}`,
+    w.hostFn && `${fmtInt(w.hostFn.over10ms)} over 10 ms in ${fmtInt(w.hostFn.samples)} (max ${fmtUs(w.hostFn.max)})`,
+    w.hostFn && w.hostFn.over10ms === 0 && w.hostFn.samples === HOSTFN_CALLS,
+  );
+  add(
+    'bytes to first call ≤ 50 ms (median of isolated loads)',
+    w.loadMedianMs !== undefined ? `${fmtMs(w.loadMedianMs)} (back to back ${fmtMs(w.loadBackToBackMs ?? Number.NaN)}, fresh host ${fmtMs(w.loadFreshHostMs ?? Number.NaN)})` : undefined,
+    w.loadMedianMs !== undefined && w.loadMedianMs <= 50,
+  );
+  add(
+    `timeout within deadline + 50 ms (${TIMEOUT_MS} ms deadline)`,
+    w.timeoutMaxOvershootMs !== undefined && w.timeoutRejected !== undefined ? `max overshoot ${fmtMs(w.timeoutMaxOvershootMs)}, ${w.timeoutRejected}/${w.timeoutRuns} rejected` : undefined,
+    w.timeoutMaxOvershootMs !== undefined && w.timeoutMaxOvershootMs <= 50 && w.timeoutRejected === w.timeoutRuns,
+  );
+  add(
+    `grow bomb: host RSS grows less than cap + 64 MiB (${fmtMiB(GROW_CAP_BYTES + 64 * MiB)}), stops at ${GROW_CAP_BYTES / 65536} pages`,
+    w.growRssDelta !== undefined ? `RSS +${fmtMiB(w.growRssDelta)}, ${w.growPages} pages` : undefined,
+    w.growRssDelta !== undefined && w.growRssDelta < GROW_CAP_BYTES + 64 * MiB && w.growPages === String(GROW_CAP_BYTES / 65536),
+  );
+  return out;
+}
