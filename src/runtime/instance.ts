@@ -8,7 +8,6 @@
 import type { Worker } from 'node:worker_threads';
 import { WardenError, type SerializedError } from '../errors.js';
 import { serveHttp, serveUserFunction } from './host-calls.js';
-import { closeLeakedFds } from './host-fds.js';
 import type { HttpPolicy } from './http/http-client.js';
 import { createKernelMemory, Kernel, kernelModule } from './kernel/kernel.js';
 import type { LinkPlan } from './link-plan.js';
@@ -16,7 +15,7 @@ import { drainLogs } from './log-buffer.js';
 import { clip, takeMailbox, writeMailbox } from './mailbox.js';
 import type { ResolvedOptions } from './options.js';
 import {
-  BuiltinCall, Ctl, HOST_FD_SLOTS, HOST_FDS_OFFSET, MAILBOX_OFFSET, Outcome, SLOTS_OFFSET, ToMain, ToWorker,
+  BuiltinCall, Ctl, MAILBOX_OFFSET, Outcome, SLOTS_OFFSET, ToMain, ToWorker,
   type CallReport, type WorkerInit,
 } from './protocol.js';
 import type { SpareWorkers, WorkerThread } from './worker-thread.js';
@@ -106,8 +105,8 @@ export class Instance {
     this.#pending.clear();
     // What the guest logged before it died is what the operator needs most.
     this.#deliverLogs();
-    // Once the thread is gone, close the host files its WASI shim still held.
-    void this.#worker.terminate().then(() => closeLeakedFds(new Int32Array(this.#control, HOST_FDS_OFFSET, HOST_FD_SLOTS)));
+    // Node closes the host files the worker's WASI shim still held (trackUnmanagedFds).
+    void this.#worker.terminate();
     // Wake our own waitAsync so the pending call sees the death at once.
     Atomics.notify(this.#ctl, Ctl.ToMain);
   }
@@ -127,8 +126,10 @@ export class Instance {
     this.#ctl[Ctl.LogLevel] = logLevel;
     Atomics.store(this.#ctl, Ctl.ToWorker, ToWorker.Call);
     Atomics.notify(this.#ctl, Ctl.ToWorker);
-    await this.#run(deadline, 'call');
-    return this.#output();
+    const outcome = await this.#run(deadline, 'call');
+    const output = this.#output();
+    if (outcome === Outcome.Retire) this.kill(new WardenError('CLOSED', `plugin ${this.#spec.options.name} exited; its instance was retired`));
+    return output;
   }
 
   #output(): Uint8Array {
@@ -154,7 +155,7 @@ export class Instance {
   }
 
   /** Waits for Done, serving host calls meanwhile; kills the instance at the deadline. */
-  async #run(deadline: number, what: string): Promise<void> {
+  async #run(deadline: number, what: string): Promise<Outcome> {
     const name = this.#spec.options.name;
     const ms = Math.max(0, deadline - Date.now());
     const timer = setTimeout(() => {
@@ -168,14 +169,15 @@ export class Instance {
         if (state === ToMain.Done) break;
         await this.#serveHostCall();
       }
-      const report = takeMailbox<CallReport>(this.#control);
       this.#deliverLogs();
-      if (this.#ctl[Ctl.Outcome] !== Outcome.Ok) {
-        const e = report?.error ?? { code: 'TRAP', message: 'plugin failed', data: {}, poisoned: true };
+      const outcome = this.#ctl[Ctl.Outcome] as Outcome;
+      if (outcome === Outcome.Failed) {
+        const e = takeMailbox<CallReport>(this.#control)?.error ?? { code: 'TRAP', message: 'plugin failed', data: {} };
         const error = new WardenError(e.code, e.message, { data: { ...e.data, plugin: name } });
-        if (e.poisoned) this.kill(error);
+        this.kill(error);
         throw error;
       }
+      return outcome;
     } finally {
       clearTimeout(timer);
     }
@@ -243,6 +245,5 @@ export class Instance {
   async close(): Promise<void> {
     this.kill(new WardenError('CLOSED', `plugin ${this.#spec.options.name} was closed`));
     await this.#worker.terminate();
-    closeLeakedFds(new Int32Array(this.#control, HOST_FDS_OFFSET, HOST_FD_SLOTS));
   }
 }

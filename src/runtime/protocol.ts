@@ -51,8 +51,10 @@ export const enum ToMain {
 
 export const enum Outcome {
   Ok = 0,
-  /** The mailbox holds a {@link SerializedError}; the instance is poisoned when `poisoned` says so. */
+  /** The mailbox holds a {@link CallReport} with the error; the instance is poisoned. */
   Failed = 1,
+  /** The call succeeded, but the instance must not be reused (WASI proc_exit(0) unwound it). */
+  Retire = 2,
 }
 
 /** Host calls that Warden itself serves on the main thread. */
@@ -69,14 +71,8 @@ export const SLOTS_OFFSET = CONTROL_WORDS * 4;
 export const SLOT_COUNT = 24;
 export const MAILBOX_OFFSET = SLOTS_OFFSET + SLOT_COUNT * 8;
 export const MAILBOX_BYTES = 64 * 1024;
-/**
- * Host file descriptors the worker's WASI shim holds open, one int32 slot each (0 = free). A
- * terminated worker cannot close them; the main thread closes what is listed once it is gone.
- */
-export const HOST_FDS_OFFSET = MAILBOX_OFFSET + MAILBOX_BYTES;
-export const HOST_FD_SLOTS = 128;
 /** Log records the worker appends as the guest logs; readable by the main thread even after a kill. */
-export const LOG_OFFSET = HOST_FDS_OFFSET + HOST_FD_SLOTS * 4;
+export const LOG_OFFSET = MAILBOX_OFFSET + MAILBOX_BYTES;
 export const LOG_BYTES = 64 * 1024;
 export const CONTROL_BYTES = LOG_OFFSET + LOG_BYTES;
 
@@ -128,7 +124,7 @@ export interface WorkerInit {
 
 /** The mailbox payload after a failed call or start. */
 export interface CallReport {
-  error?: SerializedError & { poisoned: boolean };
+  error: SerializedError;
 }
 
 /** The mailbox payload for an HTTP host call: the request the guest made. */

@@ -38,6 +38,9 @@ export class WorkerThread {
       // Plugin threads inherit nothing from the host process: no flags, no environment.
       execArgv: [],
       env: {},
+      // Node closes the raw descriptors the worker opened (the WASI shim's files) when it exits,
+      // also when it is terminated mid-call. (The default, set here because Warden relies on it.)
+      trackUnmanagedFds: true,
       resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 8, stackSizeMb: 4 },
     });
     worker.unref();

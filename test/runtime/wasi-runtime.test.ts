@@ -57,6 +57,16 @@ describe('WASI in instance workers', () => {
     assert.equal(error?.data['exitCode'], 3);
   });
 
+  it('treats proc_exit(0) as success and retires the instance it unwound', async () => {
+    const logs: LogRecord[] = [];
+    const plugin = await host.load(probe, { wasi: { args: ['probe', 'exit0'] }, logger: (r) => logs.push(r) });
+    await plugin.call('_start');
+    assert.equal(text(logs, 'info'), 'leaving\n');
+    assert.equal(plugin.stats().discarded, 1);
+    await plugin.call('_start');
+    await plugin.close();
+  });
+
   it('has no filesystem without a granted directory', async () => {
     const { logs } = await run(['read', '/etc/hostname']);
     assert.match(text(logs, 'info'), /^err open \d+/);

@@ -49,8 +49,6 @@ export interface WasiIo {
   stdout(bytes: Uint8Array): void;
   /** Bytes written to fd 2 (the worker logs them at warn). */
   stderr(bytes: Uint8Array): void;
-  /** Told when a host file descriptor is opened for the guest and before it is closed. */
-  trackHostFd?(hostFd: number, open: boolean): void;
 }
 
 const tables = new WeakMap<object, FdTable>();
@@ -79,7 +77,7 @@ export function createWasiImports(
   // The import object maps names to functions of varying wasm signatures.
 ): Record<string, (...args: any[]) => number | void> {
   const root = config.dir === undefined ? null : new SandboxRoot(config.dir);
-  const table = new FdTable(root === null ? null : [], io.trackHostFd);
+  const table = new FdTable(root === null ? null : []);
   const ctx: WasiContext = {
     table,
     root,

@@ -9,8 +9,7 @@ import type { SerializedError } from '../../errors.js';
 import { Kernel, KERNEL_FAULTS } from '../kernel/kernel.js';
 import { clip, writeMailbox } from '../mailbox.js';
 import { appendLog } from '../log-buffer.js';
-import { BuiltinCall, Ctl, HOST_FD_SLOTS, HOST_FDS_OFFSET, Outcome, ToMain, ToWorker, type CallReport, type WorkerInit } from '../protocol.js';
-import { trackHostFd } from '../host-fds.js';
+import { BuiltinCall, Ctl, Outcome, ToMain, ToWorker, type CallReport, type WorkerInit } from '../protocol.js';
 import { CallState, HostAbort } from './call-state.js';
 import { WorkerChannel } from './channel.js';
 import { createEnvImports } from './env-imports.js';
@@ -45,7 +44,6 @@ const state = new CallState(init.maxLogBytesPerCall, (level, message) => {
   }
 });
 const utf8 = new TextDecoder();
-const hostFds = new Int32Array(boot.control, HOST_FDS_OFFSET, HOST_FD_SLOTS);
 
 const env = createEnvImports({
   kernel, channel, state, config: new Map(init.config), maxVarBytes: init.maxVarBytes,
@@ -57,7 +55,6 @@ const wasi = wasiConfig === null ? null : (memory: () => WebAssembly.Memory) =>
     {
       stdout: (b) => state.log('info', utf8.decode(b), b.length),
       stderr: (b) => state.log('warn', utf8.decode(b), b.length),
-      trackHostFd: (fd, open) => trackHostFd(hostFds, fd, open),
     },
     memory,
   );
@@ -94,7 +91,7 @@ function classify(e: unknown): SerializedError {
   return { code: 'TRAP', message: `plugin failed: ${clip(message, 512)}`, data: {} };
 }
 
-function report(outcome: Outcome, error: (SerializedError & { poisoned: boolean }) | undefined): void {
+function report(outcome: Outcome, error?: SerializedError): void {
   state.finish();
   if (error) writeMailbox(boot.control, { error } satisfies CallReport);
   else channel.ctl[Ctl.MailboxLength] = 0;
@@ -108,16 +105,21 @@ function serve(entry: WebAssembly.Instance): never {
     state.reset();
     const fn = entry.exports[init.exports[channel.ctl[Ctl.Export]!]!] as () => unknown;
     let error: SerializedError | undefined;
+    let outcome = Outcome.Ok;
+    channel.ctl[Ctl.ReturnCode] = 0;
     try {
       const rc = fn();
-      channel.ctl[Ctl.ReturnCode] = typeof rc === 'number' ? rc : 0;
+      if (typeof rc === 'number') channel.ctl[Ctl.ReturnCode] = rc;
     } catch (e) {
-      error = classify(e);
+      // proc_exit(0) is a normal end (Go and TinyGo programs end that way), but it unwound the
+      // guest's stack, so this instance is not used again.
+      if (e instanceof WasiExit && e.code === 0 && !state.failure) outcome = Outcome.Retire;
+      else error = classify(e);
     }
     // A guest that caught a host abort and returned normally still failed.
     error ??= state.failure ?? undefined;
-    if (error) report(Outcome.Failed, { ...error, poisoned: true });
-    else report(Outcome.Ok, undefined);
+    if (error) report(Outcome.Failed, error);
+    else report(outcome);
   }
 }
 
@@ -126,8 +128,7 @@ function start(): WebAssembly.Instance | undefined {
     const instances = instantiateAll(init.modules, { kernel: kernel.exports, env, wasi, channel, state });
     return instances.get(init.entry);
   } catch (e) {
-    const error = state.failure ?? classify(e);
-    report(Outcome.Failed, { ...error, poisoned: true });
+    report(Outcome.Failed, state.failure ?? classify(e));
     return undefined;
   }
 }
@@ -135,6 +136,6 @@ function start(): WebAssembly.Instance | undefined {
 // Start-up reports through the same Done signal as a call; the main thread is waiting for it.
 const entry = start();
 if (entry) {
-  report(Outcome.Ok, undefined);
+  report(Outcome.Ok);
   serve(entry);
 }

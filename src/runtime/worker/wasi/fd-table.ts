@@ -62,14 +62,7 @@ const STDOUT_RIGHTS = Rights.FD_WRITE | Rights.POLL_FD_READWRITE | Rights.FD_FDS
 export class FdTable {
   private readonly fds = new Map<number, FdEntry>();
 
-  /**
-   * @param track told about every host descriptor after it enters the table and before it is
-   *   closed, so that a kill at any moment can only leak a descriptor, never close a reused one.
-   */
-  constructor(
-    preopenParts: string[] | null,
-    private readonly track: (hostFd: number, open: boolean) => void = () => undefined,
-  ) {
+  constructor(preopenParts: string[] | null) {
     this.fds.set(0, { kind: 'stdin', rightsBase: STDIN_RIGHTS, rightsInheriting: 0n, flags: 0 });
     this.fds.set(1, { kind: 'stdout', rightsBase: STDOUT_RIGHTS, rightsInheriting: 0n, flags: 0 });
     this.fds.set(2, { kind: 'stderr', rightsBase: STDOUT_RIGHTS, rightsInheriting: 0n, flags: 0 });
@@ -105,7 +98,6 @@ export class FdTable {
     let fd = 0;
     while (this.fds.has(fd)) fd++;
     this.fds.set(fd, entry);
-    if (entry.kind === 'file') this.track(entry.hostFd, true);
     return fd;
   }
 
@@ -134,7 +126,6 @@ export class FdTable {
 
   private release(entry: FdEntry): void {
     if (entry.kind !== 'file') return;
-    this.track(entry.hostFd, false);
     try {
       closeSync(entry.hostFd);
     } catch {
