@@ -7,6 +7,7 @@
 export const ERROR_CODES = {
   INVALID_ARGUMENT: 'an option or argument passed to the API is malformed',
   INVALID_WASM: 'the bytes are not a valid WebAssembly module',
+  MANIFEST_INVALID: 'the plugin manifest is malformed or fails validation',
   MODULE_TOO_LARGE: 'the module exceeds a size or complexity cap',
   HASH_MISMATCH: 'the sha256 of the module bytes differs from the expected one',
   LINK_ERROR: 'the module imports something no one provides, or with the wrong type',
@@ -27,6 +28,8 @@ export const ERROR_CODES = {
   BUSY: 'every instance is busy and the wait queue is full',
   CLOSED: 'the plugin or host was closed',
   WORKER_CRASHED: 'the worker running the instance died unexpectedly',
+  STORAGE_ERROR: 'the state store failed (disk full, corrupt database, locked file)',
+  VAULT_LOCKED: 'the vault key is missing or does not decrypt the vault',
 } as const;
 
 /** A stable, documented error code. */
