@@ -19,7 +19,8 @@ Options:
   --input <text>          input text
   --input-file <path>     input bytes from a file
   --config <key=value>    a config value (repeatable)
-  --allow-host <host>     a host (or host:port) the plugin may reach over HTTP (repeatable)
+  --allow-host <host>     a host, host:port or *.domain the plugin may reach over HTTP (repeatable)
+  --allow-address <ip>    a private/loopback address or CIDR it may connect to (repeatable)
   --wasi                  enable WASI (no filesystem)
   --wasi-dir <path>       enable WASI with <path> mounted as the guest's /
   --timeout <ms>          deadline for the call (default 10000)
@@ -46,6 +47,7 @@ export async function callCommand(argv: string[]): Promise<number> {
       'input-file': { type: 'string' },
       config: { type: 'string', multiple: true },
       'allow-host': { type: 'string', multiple: true },
+      'allow-address': { type: 'string', multiple: true },
       wasi: { type: 'boolean' },
       'wasi-dir': { type: 'string' },
       timeout: { type: 'string' },
@@ -78,6 +80,7 @@ export async function callCommand(argv: string[]): Promise<number> {
   const options: PluginOptions = {
     config,
     allowedHosts: values['allow-host'] ?? [],
+    allowedAddresses: values['allow-address'] ?? [],
     logLevel: level as PluginOptions['logLevel'],
     logger: (r) => process.stderr.write(`[${r.level}] ${sanitize(r.message)}\n`),
     limits: {

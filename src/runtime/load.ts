@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { WardenError } from '../errors.js';
+import { AddressPolicy } from './http/address-policy.js';
 import { parseAllowList } from './http/allow-list.js';
+import { createHttpAgent } from './http/http-client.js';
 import { Instance, type InstanceSpec } from './instance.js';
 import { planLink, type CompiledModule } from './link-plan.js';
 import { resolveOptions, type PluginOptions, type ResolvedOptions } from './options.js';
@@ -119,24 +121,36 @@ export async function loadPlugin(source: PluginSource, options: PluginOptions, d
   const fallbackName = typeof source === 'string' ? basename(source).replace(/\.wasm$/, '') : 'plugin';
   const resolved = resolveOptions(merged, fallbackName);
   let allow;
+  let addresses;
   try {
     allow = parseAllowList(resolved.allowedHosts);
+    addresses = new AddressPolicy(resolved.allowedAddresses);
   } catch (e) {
     throw new WardenError('INVALID_ARGUMENT', (e as Error).message);
   }
   const modules = await Promise.all(normalize(source, merged).map((m) => compileOne(m, resolved)));
   const plan = planLink(modules, resolved, Math.floor(resolved.limits.memoryMaxBytes / 65536));
   const exports = callableExports(plan.entry);
+  const agent = createHttpAgent(addresses);
   const spec: InstanceSpec = {
     options: resolved, plan, exports, spin: defaults.spin, spares: defaults.spares,
-    http: { allow, maxResponseBytes: resolved.limits.httpResponseMaxBytes, plugin: resolved.name },
+    http: { allow, addresses, agent, maxResponseBytes: resolved.limits.httpResponseMaxBytes, plugin: resolved.name },
   };
   const { limits } = resolved;
-  const first = await Instance.start(spec, limits.timeoutMs);
+  let first: Instance;
+  try {
+    first = await Instance.start(spec, limits.timeoutMs);
+  } catch (e) {
+    void agent.close();
+    throw e;
+  }
   const pool = new InstancePool(() => Instance.start(spec, limits.timeoutMs), {
     name: resolved.name, max: limits.maxInstances, maxQueued: limits.maxQueuedCalls,
   });
   pool.adopt(first);
-  const plugin: Plugin = new Plugin(resolved, pool, exports, () => defaults.onClose(plugin));
+  const plugin: Plugin = new Plugin(resolved, pool, exports, () => {
+    void agent.close();
+    defaults.onClose(plugin);
+  });
   return plugin;
 }

@@ -60,8 +60,18 @@ export interface PluginOptions {
   sha256?: string;
   /** Values the plugin reads with `config_get`. @default {} */
   config?: Record<string, string>;
-  /** Host names (optionally `host:port`) the plugin may reach with `http_request`. @default [] (none) */
+  /**
+   * Hosts the plugin may reach with `http_request`: `host`, `host:port`, `*.domain` (one or more
+   * labels in front of `domain`, not `domain` itself). @default [] (none)
+   */
   allowedHosts?: string[];
+  /**
+   * Loopback, private, link-local or reserved addresses (or CIDR ranges) the plugin may connect
+   * through a name in `allowedHosts`; all others of those kinds are refused when a name resolves
+   * to them. (An IP literal in `allowedHosts` allows requests to that literal address only.)
+   * @default []
+   */
+  allowedAddresses?: string[];
   /** `true` or settings to enable WASI. @default false */
   wasi?: boolean | WasiOptions;
   /** Host functions by import namespace, e.g. `{ 'extism:host/user': { add(ctx, a, b) { … } } }`. */
@@ -80,6 +90,7 @@ export interface ResolvedOptions {
   sha256: string | undefined;
   config: [string, string][];
   allowedHosts: string[];
+  allowedAddresses: string[];
   wasi: { args: string[]; env: [string, string][]; dir: string | undefined; clockGranularityMs: number } | null;
   functions: Map<string, Map<string, HostFunction>>;
   logLevel: number;
@@ -165,6 +176,7 @@ export function resolveOptions(options: PluginOptions = {}, fallbackName = 'plug
     sha256: options.sha256?.toLowerCase(),
     config: Object.entries(options.config ?? {}),
     allowedHosts: [...(options.allowedHosts ?? [])],
+    allowedAddresses: [...(options.allowedAddresses ?? [])],
     wasi: resolveWasi(options.wasi),
     functions: resolveFunctions(options.functions),
     logLevel,

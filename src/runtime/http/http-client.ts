@@ -1,9 +1,13 @@
 /**
  * Serves a plugin's `http_request` on the main thread: checks the URL against the allow-list,
- * follows redirects by hand so that every hop is checked again, caps the decompressed body and
- * stops at the call's deadline.
+ * checks every address it connects to (names are resolved inside the connection, so the address
+ * checked is the address dialled — no rebinding window), follows redirects by hand so that every
+ * hop is checked again, caps the decompressed body and stops at the call's deadline.
  */
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { Agent, fetch, type Response } from 'undici';
 import { WardenError } from '../../errors.js';
+import type { AddressPolicy } from './address-policy.js';
 import { checkUrl, type AllowEntry } from './allow-list.js';
 
 const MAX_REDIRECTS = 5;
@@ -23,8 +27,39 @@ export interface HttpResponse {
 
 export interface HttpPolicy {
   allow: AllowEntry[];
+  addresses: AddressPolicy;
+  /** Connection pool of this plugin; its lookup enforces `addresses`. */
+  agent: Agent;
   maxResponseBytes: number;
   plugin: string;
+}
+
+/** Marks a connection refused by the address policy, to tell it from a network failure. */
+class AddressDenied extends Error {}
+
+type LookupCallback = (err: Error | null, address: string | LookupAddress[], family?: number) => void;
+
+/** A connection pool whose name resolution refuses every address `addresses` does not allow. */
+export function createHttpAgent(addresses: AddressPolicy): Agent {
+  const lookup = (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => {
+    dnsLookup(hostname, { all: true, verbatim: true }, (err, found) => {
+      if (err) return callback(err, []);
+      const allowed = found.filter((a) => addresses.check(a.address) === undefined);
+      if (allowed.length === 0) {
+        const reason = found.length > 0 ? addresses.check(found[0]!.address)! : 'no address';
+        return callback(new AddressDenied(`${hostname} resolves only to refused addresses: ${reason}`), []);
+      }
+      if (options.all) callback(null, allowed);
+      else callback(null, allowed[0]!.address, allowed[0]!.family);
+    });
+  };
+  return new Agent({ connect: { lookup: lookup as never } });
+}
+
+function causeChain(e: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (let c = e; c !== undefined && out.length < 5; c = (c as { cause?: unknown }).cause) out.push(c);
+  return out;
 }
 
 function denied(plugin: string, url: string, reason: string): WardenError {
@@ -81,26 +116,39 @@ async function readCapped(response: Response, max: number, plugin: string): Prom
   return body;
 }
 
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+function withoutCredentials(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!headers) return headers;
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase())));
+}
+
 /** Performs the request under `policy`, aborting when `signal` fires. */
 export async function performRequest(req: HttpRequest, body: Uint8Array | null, policy: HttpPolicy, signal: AbortSignal): Promise<HttpResponse> {
   let url = parseUrl(req.url);
   if (!url) throw denied(policy.plugin, req.url, 'not a valid absolute URL');
   let method = req.method ?? 'GET';
   let payload = method === 'GET' || method === 'HEAD' ? null : body;
+  let headers = req.headers;
   for (let hop = 0; ; hop++) {
+    // An IP-literal URL passes only when an entry names that exact address: the operator chose
+    // it. Names are resolved inside the connection, where `policy.addresses` is enforced.
     const reason = checkUrl(url, policy.allow);
     if (reason) throw denied(policy.plugin, url.href, hop === 0 ? reason : `redirect refused: ${reason}`);
     let response: Response;
     try {
       response = await fetch(url, {
         method,
-        headers: req.headers,
-        body: payload as BodyInit | null,
+        headers,
+        body: payload,
         redirect: 'manual',
         signal,
+        dispatcher: policy.agent,
       });
     } catch (e) {
       if (signal.aborted) throw new WardenError('TIMEOUT', `plugin ${policy.plugin}: HTTP request to ${url.host} ran past the call deadline`);
+      const refusal = causeChain(e).find((c) => c instanceof AddressDenied);
+      if (refusal) throw denied(policy.plugin, url.href, `${hop === 0 ? '' : 'redirect refused: '}${(refusal as Error).message}`);
       // The cause's code (ECONNREFUSED, ERR_SSL_…) says what happened without internal paths.
       const cause = (e as Error).cause as { code?: string; message?: string } | undefined;
       throw new WardenError('HTTP_ERROR', `plugin ${policy.plugin}: HTTP request to ${url.host} failed: ${cause?.code ?? (e as Error).message}`, {
@@ -117,6 +165,8 @@ export async function performRequest(req: HttpRequest, body: Uint8Array | null, 
         method = 'GET';
         payload = null;
       }
+      // Credentials never follow a redirect to another origin.
+      if (next.origin !== url.origin) headers = withoutCredentials(headers);
       url = next;
       continue;
     }
