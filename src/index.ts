@@ -13,3 +13,7 @@ export { DEFAULT_LIMITS } from './runtime/options.js';
 export type { PluginSource, ModuleSource } from './runtime/load.js';
 export type { LogLevel, LogRecord } from './runtime/protocol.js';
 export type { WasmValue } from './runtime/slots.js';
+export {
+  parseManifest, readEmbeddedManifest, embedManifest, resolveManifest, riskOf, CAPABILITY_RISK,
+  type Manifest, type ParsedManifest, type Capability, type RiskLevel, type ResolvedManifest,
+} from './manifest/index.js';

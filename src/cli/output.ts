@@ -4,6 +4,7 @@
  * screen), colour only on a terminal.
  */
 import { WardenError } from '../errors.js';
+import { parseByteSize } from '../manifest/limits.js';
 
 /** Replaces control characters (except tab and newline) with visible escapes. */
 export function sanitize(text: string): string {
@@ -32,11 +33,9 @@ export class UsageError extends WardenError {
   }
 }
 
-/** Parses sizes such as `65536`, `64KiB`, `64MiB`, `1GiB` (also KB/MB/GB as powers of 1024). */
+/** Reads a size flag such as `65536`, `512KiB` or `64MiB` (the manifest's units). */
 export function parseSize(text: string, flag: string): number {
-  const m = /^(\d+)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(text.trim());
-  if (!m) throw new UsageError(`${flag} expects a size such as 65536, 512KiB or 64MiB, got "${text}"`);
-  const unit = (m[2] ?? 'b').toLowerCase()[0]!;
-  const scale = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[unit] ?? 1;
-  return Number(m[1]) * scale;
+  const bytes = parseByteSize(text);
+  if (bytes === undefined) throw new UsageError(`${flag} expects a size such as 65536, 512KiB or 64MiB, got "${text}"`);
+  return bytes;
 }

@@ -8,7 +8,8 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { Agent, fetch, type Response } from 'undici';
 import { WardenError } from '../../errors.js';
 import type { AddressPolicy } from './address-policy.js';
-import { checkUrl, type AllowEntry } from './allow-list.js';
+import { checkUrl } from './allow-list.js';
+import type { HostPattern } from './host-pattern.js';
 
 const MAX_REDIRECTS = 5;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -26,7 +27,7 @@ export interface HttpResponse {
 }
 
 export interface HttpPolicy {
-  allow: AllowEntry[];
+  allow: HostPattern[];
   addresses: AddressPolicy;
   /** Connection pool of this plugin; its lookup enforces `addresses`. */
   agent: Agent;
