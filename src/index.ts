@@ -17,3 +17,4 @@ export {
   parseManifest, readEmbeddedManifest, embedManifest, resolveManifest, riskOf, CAPABILITY_RISK,
   type Manifest, type ParsedManifest, type Capability, type RiskLevel, type ResolvedManifest,
 } from './manifest/index.js';
+export { createSqliteStore, type StateStore } from './storage/index.js';
