@@ -18,3 +18,6 @@ export {
   type Manifest, type ParsedManifest, type Capability, type RiskLevel, type ResolvedManifest,
 } from './manifest/index.js';
 export { createSqliteStore, type StateStore } from './storage/index.js';
+export {
+  capabilityFunctions, allowedHosts, effectiveCapabilities, type SecurityLevel,
+} from './capabilities/index.js';

@@ -24,7 +24,7 @@ export interface AuditEntry {
   time?: number;
   /** The plugin id. */
   plugin: string;
-  /** The capability used or asked for, e.g. `network` or `kv`. */
+  /** The capability used or asked for, e.g. `network`, `storage` or `vault`. */
   capability: string;
   /** What was asked (host, key name, tool); cut to 2,048 characters. */
   detail: string;

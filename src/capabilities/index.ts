@@ -1,0 +1,73 @@
+/**
+ * Capabilities: what a plugin may do beyond computing, decided by one gate per plugin and
+ * contributed to the runtime as host functions and options. Anything exported here is the
+ * capabilities package's public API.
+ */
+import type { Capability } from '../manifest/capabilities.js';
+import type { HostFunction } from '../runtime/host-call-context.js';
+import type { StateStore } from '../storage/driver.js';
+import { createGate, type Gate, type GateOptions } from './gate.js';
+import { findCapability } from './grants.js';
+import { kvFunctions } from './kv.js';
+import { vaultFunctions } from './vault.js';
+
+export { createGate, MAX_DETAIL, type Gate, type GateOptions, type Permit } from './gate.js';
+export {
+  BASELINE_KINDS, DEFAULT_SECURITY_LEVEL, SECURITY_LEVELS, effectiveCapabilities, findCapability, grantStrings,
+  isSecurityLevel, levelCeiling, type SecurityLevel,
+} from './grants.js';
+export { KV_FUNCTIONS, kvFunctions, type KvFunctionsOptions } from './kv.js';
+export { VAULT_FUNCTIONS, vaultFunctions, type VaultFunctionsOptions } from './vault.js';
+export { createRateLimiter, type RateLimit, type RateLimiter } from './rate-limit.js';
+
+/** The namespace of Warden's host functions (the one Extism PDKs' `host_fn` imports from). */
+export const USER_NAMESPACE = 'extism:host/user';
+
+/** Options of {@link capabilityFunctions}. */
+export interface CapabilityFunctionsOptions extends Pick<GateOptions, 'rateLimits' | 'auditAllowed' | 'onAuditError'> {
+  /** The plugin id: scopes KV data and names audit records. */
+  plugin: string;
+  /** The plugin's effective capabilities (`effectiveCapabilities(requested, granted, level)`). */
+  effective: readonly Capability[];
+  /** The state store holding KV data, the vault and the audit log. */
+  store: StateStore;
+  /** A gate to reuse (so rate limits span several sets of functions); default: a new one. */
+  gate?: Gate;
+}
+
+/**
+ * Every Warden host function, bound to one plugin's gate, ready for `PluginOptions.functions`.
+ * All of them are linked whatever was granted: a function whose capability is missing is linked
+ * to a denial that is audited on every call (THREATS.md §13), so a plugin that imports more than
+ * it got still loads and finds out at the first use.
+ *
+ * @example
+ * ```ts
+ * const effective = effectiveCapabilities(manifest.capabilities, await store.grants.get(id), 'strict');
+ * const plugin = await host.load(bytes, { name: id, functions: capabilityFunctions({ plugin: id, effective, store }) });
+ * ```
+ */
+export function capabilityFunctions(options: CapabilityFunctionsOptions): Record<string, Record<string, HostFunction>> {
+  const { plugin, effective, store } = options;
+  const gate = options.gate ?? createGate({
+    plugin, effective, audit: store.audit,
+    ...(options.rateLimits && { rateLimits: options.rateLimits }),
+    ...(options.auditAllowed && { auditAllowed: options.auditAllowed }),
+    ...(options.onAuditError && { onAuditError: options.onAuditError }),
+  });
+  return {
+    [USER_NAMESPACE]: {
+      ...kvFunctions({ gate, kv: store.kv }),
+      ...vaultFunctions({ gate, vault: store.vault }),
+    },
+  };
+}
+
+/**
+ * The runtime's `allowedHosts` for the effective `network` capability: the normalised host
+ * patterns (`api.example.com`, `*.example.com:8443`), which the runtime parses with the same
+ * syntax. Empty without the capability, so `http_request` refuses every host.
+ */
+export function allowedHosts(effective: readonly Capability[]): string[] {
+  return findCapability(effective, 'network')?.hosts.map((h) => h.text) ?? [];
+}
