@@ -7,7 +7,8 @@ export { WardenError, ERROR_CODES, isWardenError, type ErrorCode, type Serialize
 export { Plugin, type CallInput, type CallOptions } from './runtime/plugin.js';
 export { PluginOutput } from './runtime/plugin-output.js';
 export type { PoolStats } from './runtime/pool.js';
-export { HostCallContext, type HostFunction, type HostResult } from './runtime/host-call-context.js';
+export { HostCallContext, type HostFunction, type HostResult, type CallInfo } from './runtime/host-call-context.js';
+export type { DeniedEvent } from './runtime/http/http-client.js';
 export type { PluginOptions, PluginLimits, WasiOptions } from './runtime/options.js';
 export { DEFAULT_LIMITS } from './runtime/options.js';
 export type { PluginSource, ModuleSource } from './runtime/load.js';
@@ -19,5 +20,5 @@ export {
 } from './manifest/index.js';
 export { createSqliteStore, type StateStore } from './storage/index.js';
 export {
-  capabilityFunctions, allowedHosts, effectiveCapabilities, type SecurityLevel,
+  capabilityFunctions, capabilityOptions, allowedHosts, effectiveCapabilities, type SecurityLevel,
 } from './capabilities/index.js';

@@ -50,6 +50,8 @@ export interface Gate {
   check<K extends CapabilityKind>(kind: K, detail: string, permit?: Permit<K>): Promise<Extract<Capability, { kind: K }> | undefined>;
   /** Like {@link Gate.check}, but a denial rejects with `PERMISSION_DENIED` (`data: { capability, detail }`). */
   require<K extends CapabilityKind>(kind: K, detail: string, permit?: Permit<K>): Promise<Extract<Capability, { kind: K }>>;
+  /** Records a denial decided elsewhere (the runtime refuses HTTP requests itself). */
+  recordDenial(kind: CapabilityKind, detail: string, reason: string): Promise<void>;
 }
 
 /** Longest `detail` written to a record or an error; longer ones are cut with an ellipsis. */
@@ -103,6 +105,7 @@ export function createGate(options: GateOptions): Gate {
     has: (kind) => findCapability(effective, kind) !== undefined,
     capability: (kind) => findCapability(effective, kind),
     check,
+    recordDenial: (kind, detail, reason) => record(kind, cut(detail), 'deny', cut(reason)),
     async require(kind, detail, permit) {
       const cap = await check(kind, detail, permit);
       if (cap) return cap;

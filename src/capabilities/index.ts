@@ -3,7 +3,8 @@
  * contributed to the runtime as host functions and options. Anything exported here is the
  * capabilities package's public API.
  */
-import type { Capability } from '../manifest/capabilities.js';
+import type { Capability, CapabilityKind } from '../manifest/capabilities.js';
+import type { PluginOptions } from '../runtime/options.js';
 import type { HostFunction } from '../runtime/host-call-context.js';
 import type { StateStore } from '../storage/driver.js';
 import { createGate, type Gate, type GateOptions } from './gate.js';
@@ -35,6 +36,16 @@ export interface CapabilityFunctionsOptions extends Pick<GateOptions, 'rateLimit
   gate?: Gate;
 }
 
+function gateFor(options: CapabilityFunctionsOptions): Gate {
+  const { plugin, effective, store } = options;
+  return createGate({
+    plugin, effective, audit: store.audit,
+    ...(options.rateLimits && { rateLimits: options.rateLimits }),
+    ...(options.auditAllowed && { auditAllowed: options.auditAllowed }),
+    ...(options.onAuditError && { onAuditError: options.onAuditError }),
+  });
+}
+
 /**
  * Every Warden host function, bound to one plugin's gate, ready for `PluginOptions.functions`.
  * All of them are linked whatever was granted: a function whose capability is missing is linked
@@ -48,13 +59,8 @@ export interface CapabilityFunctionsOptions extends Pick<GateOptions, 'rateLimit
  * ```
  */
 export function capabilityFunctions(options: CapabilityFunctionsOptions): Record<string, Record<string, HostFunction>> {
-  const { plugin, effective, store } = options;
-  const gate = options.gate ?? createGate({
-    plugin, effective, audit: store.audit,
-    ...(options.rateLimits && { rateLimits: options.rateLimits }),
-    ...(options.auditAllowed && { auditAllowed: options.auditAllowed }),
-    ...(options.onAuditError && { onAuditError: options.onAuditError }),
-  });
+  const { store } = options;
+  const gate = options.gate ?? gateFor(options);
   return {
     [USER_NAMESPACE]: {
       ...kvFunctions({ gate, kv: store.kv }),
@@ -70,4 +76,23 @@ export function capabilityFunctions(options: CapabilityFunctionsOptions): Record
  */
 export function allowedHosts(effective: readonly Capability[]): string[] {
   return findCapability(effective, 'network')?.hosts.map((h) => h.text) ?? [];
+}
+
+/**
+ * Everything the runtime needs to enforce one plugin's effective capabilities, as
+ * `PluginOptions`: Warden's host functions, the network allow-list, and a denial hook that
+ * audits the requests the runtime refuses itself.
+ *
+ * @example
+ * ```ts
+ * const plugin = await host.load(bytes, { name: id, ...capabilityOptions({ plugin: id, effective, store }) });
+ * ```
+ */
+export function capabilityOptions(options: CapabilityFunctionsOptions): Pick<PluginOptions, 'functions' | 'allowedHosts' | 'onDenied'> {
+  const gate = options.gate ?? gateFor(options);
+  return {
+    functions: capabilityFunctions({ ...options, gate }),
+    allowedHosts: allowedHosts(options.effective),
+    onDenied: (event) => void gate.recordDenial(event.capability as CapabilityKind, event.detail, event.reason),
+  };
 }

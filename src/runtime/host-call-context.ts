@@ -7,6 +7,16 @@ import { WardenError } from '../errors.js';
 import type { Kernel } from './kernel/kernel.js';
 import type { WasmValue } from './slots.js';
 
+/** The plugin call a host call happens in. */
+export interface CallInfo {
+  /** Unique per plugin call in this process. */
+  readonly id: number;
+  /** What the caller passed as `CallOptions.context` (frozen), e.g. session id and user. */
+  readonly context: unknown;
+  /** Host calls made so far in this plugin call, this one included. */
+  readonly hostCalls: number;
+}
+
 /** What a host function returns: one value, an array for several results, or nothing. */
 export type HostResult = WasmValue | WasmValue[] | void;
 
@@ -35,8 +45,10 @@ export class HostCallContext {
     kernel: Kernel,
     /** The plugin's name. */
     readonly plugin: string,
-    /** Aborted when the call's deadline passes; pass it on to slow work. */
+    /** Aborted when the call's deadline passes or its instance dies; pass it on to slow work. */
     readonly signal: AbortSignal,
+    /** The plugin call this host call belongs to. */
+    readonly call: CallInfo,
   ) {
     this.#kernel = kernel;
   }

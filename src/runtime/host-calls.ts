@@ -4,7 +4,7 @@
  * in the instance's kernel memory.
  */
 import { WardenError } from '../errors.js';
-import { HostCallContext } from './host-call-context.js';
+import { HostCallContext, type CallInfo } from './host-call-context.js';
 import { parseRequest, performRequest, type HttpPolicy } from './http/http-client.js';
 import type { Kernel } from './kernel/kernel.js';
 import type { UserFunction } from './link-plan.js';
@@ -18,6 +18,7 @@ export interface HostCallScope {
   slots: DataView;
   /** Aborted when the call's deadline passes or the instance dies. */
   signal: AbortSignal;
+  call: CallInfo;
 }
 
 const decoder = new TextDecoder();
@@ -26,7 +27,7 @@ const encoder = new TextEncoder();
 /** Runs an application host function with the guest's arguments and writes its results back. */
 export async function serveUserFunction(scope: HostCallScope, user: UserFunction): Promise<void> {
   const args = user.type.params.map((t, i) => readSlot(scope.slots, i, t));
-  const ctx = new HostCallContext(scope.kernel, scope.plugin, scope.signal);
+  const ctx = new HostCallContext(scope.kernel, scope.plugin, scope.signal, scope.call);
   let result: unknown;
   try {
     const r = user.fn(ctx, ...args);

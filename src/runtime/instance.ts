@@ -33,6 +33,15 @@ export interface InstanceSpec {
 }
 
 const decoder = new TextDecoder();
+let callIds = 0;
+
+/** Per-call settings. */
+export interface CallSettings {
+  /** Milliseconds since the epoch. */
+  deadline: number;
+  logLevel: number;
+  context: unknown;
+}
 
 export class Instance {
   readonly #spec: InstanceSpec;
@@ -43,6 +52,8 @@ export class Instance {
   readonly #kernel: Kernel;
   #death: WardenError | undefined;
   #abort = new AbortController();
+  /** The call in progress (start-up counts as call 0). */
+  #call: { id: number; context: unknown; hostCalls: number } = { id: 0, context: undefined, hostCalls: 0 };
   /** Rejecters of the host work in progress; kill() settles them all. */
   readonly #pending = new Set<(e: WardenError) => void>();
 
@@ -111,8 +122,10 @@ export class Instance {
     Atomics.notify(this.#ctl, Ctl.ToMain);
   }
 
-  /** Runs export `exportIndex` with `input`; settles by `deadline` (ms since epoch) at the latest. */
-  async call(exportIndex: number, input: Uint8Array, deadline: number, logLevel: number): Promise<Uint8Array> {
+  /** Runs export `exportIndex` with `input`; settles by `call.deadline` (ms since epoch) at the latest. */
+  async call(exportIndex: number, input: Uint8Array, call: CallSettings): Promise<Uint8Array> {
+    const { deadline, logLevel } = call;
+    this.#call = { id: ++callIds, context: call.context, hostCalls: 0 };
     const k = this.#kernel.exports;
     k.warden_reset();
     if (input.length > 0) {
@@ -205,9 +218,15 @@ export class Instance {
       if (fn === BuiltinCall.Logs) {
         this.#deliverLogs();
       } else {
+        const limit = this.#spec.options.limits.maxHostCallsPerCall;
+        if (++this.#call.hostCalls > limit) {
+          throw new WardenError('LIMIT_EXCEEDED', `plugin ${this.#spec.options.name} made more than ${limit} host calls in one call; raise limits.maxHostCallsPerCall`, {
+            data: { limit: 'maxHostCallsPerCall', cap: limit },
+          });
+        }
         const user = fn === BuiltinCall.Http ? undefined : this.#spec.plan.userFunctions[fn];
         if (fn !== BuiltinCall.Http && !user) throw new WardenError('HOST_FUNCTION_ERROR', `unknown host function index ${fn}`);
-        const scope = { plugin: this.#spec.options.name, kernel: this.#kernel, slots: this.#slots, signal: this.#abort.signal };
+        const scope = { plugin: this.#spec.options.name, kernel: this.#kernel, slots: this.#slots, signal: this.#abort.signal, call: { ...this.#call } };
         await this.#untilDeath(user ? serveUserFunction(scope, user) : serveHttp(scope, this.#spec.http));
       }
     } catch (e) {

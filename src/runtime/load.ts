@@ -134,7 +134,7 @@ export async function loadPlugin(source: PluginSource, options: PluginOptions, d
   const agent = createHttpAgent(addresses);
   const spec: InstanceSpec = {
     options: resolved, plan, exports, spin: defaults.spin, spares: defaults.spares,
-    http: { allow, addresses, agent, maxResponseBytes: resolved.limits.httpResponseMaxBytes, plugin: resolved.name },
+    http: { allow, addresses, agent, maxResponseBytes: resolved.limits.httpResponseMaxBytes, plugin: resolved.name, onDenied: resolved.onDenied },
   };
   const { limits } = resolved;
   let first: Instance;

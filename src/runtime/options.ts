@@ -5,6 +5,7 @@
  */
 import { WardenError } from '../errors.js';
 import type { HostFunction } from './host-call-context.js';
+import type { DeniedEvent } from './http/http-client.js';
 import { LOG_LEVELS, LOG_OFF, type LogLevel, type LogRecord } from './protocol.js';
 
 const KiB = 1024;
@@ -34,6 +35,8 @@ export interface PluginLimits {
   httpResponseMaxBytes?: number;
   /** The worker's JavaScript heap (not the guest's memory, which memoryMaxBytes caps). @default 64 */
   workerHeapMaxMb?: number;
+  /** Host calls (application functions and HTTP) one plugin call may make. @default 100000 */
+  maxHostCallsPerCall?: number;
   /** Most instances (worker threads) of this plugin running at once. @default 2 */
   maxInstances?: number;
   /** Calls waiting for an instance before new calls get a BUSY error. @default 64 */
@@ -80,6 +83,8 @@ export interface PluginOptions {
   logLevel?: LogLevel | 'off';
   /** Receives the plugin's log lines. @default discards them */
   logger?: (record: LogRecord & { plugin: string }) => void;
+  /** Told about every request Warden refuses the plugin (network), e.g. to audit it. */
+  onDenied?: (event: DeniedEvent) => void;
   /** Resource caps. */
   limits?: PluginLimits;
 }
@@ -95,6 +100,7 @@ export interface ResolvedOptions {
   functions: Map<string, Map<string, HostFunction>>;
   logLevel: number;
   logger: ((record: LogRecord & { plugin: string }) => void) | undefined;
+  onDenied: ((event: DeniedEvent) => void) | undefined;
   limits: Required<PluginLimits>;
 }
 
@@ -110,6 +116,7 @@ export const DEFAULT_LIMITS: Required<PluginLimits> = {
   logMaxBytesPerCall: 256 * KiB,
   httpResponseMaxBytes: 16 * MiB,
   workerHeapMaxMb: 64,
+  maxHostCallsPerCall: 100_000,
   maxInstances: 2,
   maxQueuedCalls: 64,
 };
@@ -181,6 +188,7 @@ export function resolveOptions(options: PluginOptions = {}, fallbackName = 'plug
     functions: resolveFunctions(options.functions),
     logLevel,
     logger: options.logger,
+    onDenied: options.onDenied,
     limits: resolveLimits(options.limits),
   };
 }

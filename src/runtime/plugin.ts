@@ -14,6 +14,11 @@ export type CallInput = Uint8Array | string | number | boolean | null | object |
 export interface CallOptions {
   /** Deadline for this call; overrides limits.timeoutMs. */
   timeoutMs?: number;
+  /**
+   * Who and what the call is for (session id, user identity, agent config): handed, frozen, to
+   * host functions as `ctx.call.context`; the `context` capability lets the plugin read it.
+   */
+  context?: unknown;
 }
 
 const encoder = new TextEncoder();
@@ -32,6 +37,23 @@ function encodeInput(input: CallInput): Uint8Array {
   } catch (e) {
     throw new WardenError('INVALID_ARGUMENT', `the call input cannot be encoded as JSON: ${(e as Error).message}`, { cause: e });
   }
+}
+
+/** A frozen copy, so that neither the caller nor a host function can change it mid-call. */
+function copyContext(context: unknown): unknown {
+  try {
+    return deepFreeze(structuredClone(context));
+  } catch (e) {
+    throw new WardenError('INVALID_ARGUMENT', `the call context must be plain data (it cannot be cloned: ${(e as Error).message})`);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** Failures that mean the plugin itself is unwell; repeated, they slow down restarts. */
@@ -101,11 +123,12 @@ export class Plugin {
     if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
       throw new WardenError('INVALID_ARGUMENT', `timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${timeoutMs}`);
     }
+    const context = copyContext(options.context);
     const deadline = Date.now() + timeoutMs;
     const instance: Instance = await this.#pool.acquire(deadline);
     let failed = false;
     try {
-      return new PluginOutput(await instance.call(index, bytes, deadline, logLevel));
+      return new PluginOutput(await instance.call(index, bytes, { deadline, logLevel, context }));
     } catch (e) {
       failed = !(e instanceof WardenError) || SICK.has(e.code);
       throw e;

@@ -33,6 +33,15 @@ export interface HttpPolicy {
   agent: Agent;
   maxResponseBytes: number;
   plugin: string;
+  /** Told about every refused request (for the audit log); must not throw. */
+  onDenied?: (event: DeniedEvent) => void;
+}
+
+/** A refused use of a capability, reported so that it can be audited. */
+export interface DeniedEvent {
+  capability: string;
+  detail: string;
+  reason: string;
 }
 
 /** Marks a connection refused by the address policy, to tell it from a network failure. */
@@ -63,7 +72,13 @@ function causeChain(e: unknown): unknown[] {
   return out;
 }
 
-function denied(plugin: string, url: string, reason: string): WardenError {
+function denied(policy: HttpPolicy, url: string, reason: string): WardenError {
+  const { plugin } = policy;
+  try {
+    policy.onDenied?.({ capability: 'network', detail: url, reason });
+  } catch {
+    // An audit sink that fails must not turn a denial into something else.
+  }
   return new WardenError('PERMISSION_DENIED', `plugin ${plugin} may not request ${url}: ${reason}`, {
     data: { capability: 'network', url, reason },
   });
@@ -127,7 +142,7 @@ function withoutCredentials(headers: Record<string, string> | undefined): Record
 /** Performs the request under `policy`, aborting when `signal` fires. */
 export async function performRequest(req: HttpRequest, body: Uint8Array | null, policy: HttpPolicy, signal: AbortSignal): Promise<HttpResponse> {
   let url = parseUrl(req.url);
-  if (!url) throw denied(policy.plugin, req.url, 'not a valid absolute URL');
+  if (!url) throw denied(policy, req.url, 'not a valid absolute URL');
   let method = req.method ?? 'GET';
   let payload = method === 'GET' || method === 'HEAD' ? null : body;
   let headers = req.headers;
@@ -135,7 +150,7 @@ export async function performRequest(req: HttpRequest, body: Uint8Array | null, 
     // An IP-literal URL passes only when an entry names that exact address: the operator chose
     // it. Names are resolved inside the connection, where `policy.addresses` is enforced.
     const reason = checkUrl(url, policy.allow);
-    if (reason) throw denied(policy.plugin, url.href, hop === 0 ? reason : `redirect refused: ${reason}`);
+    if (reason) throw denied(policy, url.href, hop === 0 ? reason : `redirect refused: ${reason}`);
     let response: Response;
     try {
       response = await fetch(url, {
@@ -149,7 +164,7 @@ export async function performRequest(req: HttpRequest, body: Uint8Array | null, 
     } catch (e) {
       if (signal.aborted) throw new WardenError('TIMEOUT', `plugin ${policy.plugin}: HTTP request to ${url.host} ran past the call deadline`);
       const refusal = causeChain(e).find((c) => c instanceof AddressDenied);
-      if (refusal) throw denied(policy.plugin, url.href, `${hop === 0 ? '' : 'redirect refused: '}${(refusal as Error).message}`);
+      if (refusal) throw denied(policy, url.href, `${hop === 0 ? '' : 'redirect refused: '}${(refusal as Error).message}`);
       // The cause's code (ECONNREFUSED, ERR_SSL_…) says what happened without internal paths.
       const cause = (e as Error).cause as { code?: string; message?: string } | undefined;
       throw new WardenError('HTTP_ERROR', `plugin ${policy.plugin}: HTTP request to ${url.host} failed: ${cause?.code ?? (e as Error).message}`, {
@@ -161,7 +176,7 @@ export async function performRequest(req: HttpRequest, body: Uint8Array | null, 
       await response.body?.cancel().catch(() => undefined);
       if (hop >= MAX_REDIRECTS) throw new WardenError('HTTP_ERROR', `plugin ${policy.plugin}: more than ${MAX_REDIRECTS} redirects`);
       const next = parseUrl(location, url);
-      if (!next) throw denied(policy.plugin, location, 'redirect to an invalid URL');
+      if (!next) throw denied(policy, location, 'redirect to an invalid URL');
       if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
         method = 'GET';
         payload = null;
