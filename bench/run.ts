@@ -10,6 +10,8 @@ import { anomalies, errText, root, type Measurement } from './harness.js';
 import { echoLatency } from './measurements/echo-latency.js';
 import { growBomb } from './measurements/grow-bomb.js';
 import { hostFunctions } from './measurements/host-functions.js';
+import { httpAllowList } from './measurements/http-allow-list.js';
+import { kvGet } from './measurements/kv-get.js';
 import { loadTime } from './measurements/load-time.js';
 import { rssPerPlugin } from './measurements/rss-per-plugin.js';
 import { throughput } from './measurements/throughput.js';
@@ -20,7 +22,7 @@ import { withTimeout } from './stats.js';
 import { targets, type WardenFigures } from './targets.js';
 
 /** The measurements in the order of the report's numbered sections. */
-const MEASUREMENTS: Measurement[] = [echoLatency, throughput, loadTime, hostFunctions, rssPerPlugin, timeouts, growBomb];
+const MEASUREMENTS: Measurement[] = [echoLatency, throughput, loadTime, hostFunctions, rssPerPlugin, timeouts, growBomb, kvGet, httpAllowList];
 
 /** Hand-written results of other runs (`npm run soak`), appended to the report as they are. */
 const APPENDIX_PATH = join(root, 'bench/soak-results.md');

@@ -43,3 +43,11 @@ export const TIMEOUT_GUARD_MS = 5_000;
 export const GROW_CAP_BYTES = 64 * MiB;
 /** How long a grow call may run before it counts as "cap not held" (Warden needs well under 1 s). */
 export const GROW_GUARD_MS = 10_000;
+/** KV get round trip (cap_kv `kv_get` over a SQLite store), per durability, and its echo baseline. */
+export const KV_GET_CALLS = 20_000;
+export const KV_GET_WARMUP_CALLS = 2_000;
+/** HTTP allow-list overhead: requests to a loopback server, from a plugin and with a bare fetch, each. */
+export const HTTP_REQUESTS = 2_000;
+export const HTTP_WARMUP_REQUESTS = 200;
+/** The plugin and bare series alternate in blocks of this many requests, so drift hits both alike. */
+export const HTTP_BLOCK = 250;

@@ -22,6 +22,11 @@ export interface WardenFigures {
   timeoutMaxOvershootMs?: number;
   growPages?: string;
   growRssDelta?: number;
+  kvGetNormal?: LatencySummary;
+  kvGetFull?: LatencySummary;
+  kvBaselineP50?: number;
+  httpPlugin?: LatencySummary;
+  httpBare?: LatencySummary;
 }
 
 /** Each target with Warden's figure and whether it was met. */
@@ -58,6 +63,16 @@ export function targets(w: WardenFigures): Target[] {
     `grow bomb: host RSS grows less than cap + 64 MiB (${fmtMiB(GROW_CAP_BYTES + 64 * MiB)}), stops at ${GROW_CAP_BYTES / 65536} pages`,
     w.growRssDelta !== undefined ? `RSS +${fmtMiB(w.growRssDelta)}, ${w.growPages} pages` : undefined,
     w.growRssDelta !== undefined && w.growRssDelta < GROW_CAP_BYTES + 64 * MiB && w.growPages === String(GROW_CAP_BYTES / 65536),
+  );
+  add(
+    'KV get round trip from a plugin p50 ≤ 30 µs (whole call, durability normal)',
+    w.kvGetNormal && `${fmtUs(w.kvGetNormal.p50)} (p99 ${fmtUs(w.kvGetNormal.p99)}; full ${fmtUs(w.kvGetFull?.p50 ?? Number.NaN)}; KV cost ≈ ${fmtUs(w.kvGetNormal.p50 - (w.kvBaselineP50 ?? Number.NaN))} over echo)`,
+    w.kvGetNormal && w.kvGetNormal.p50 <= 30,
+  );
+  add(
+    'allow-list overhead on a loopback HTTP GET ≤ 1 ms (plugin p50 − bare fetch p50)',
+    w.httpPlugin && w.httpBare && `${fmtUs(w.httpPlugin.p50 - w.httpBare.p50)} (plugin ${fmtUs(w.httpPlugin.p50)}, bare ${fmtUs(w.httpBare.p50)})`,
+    w.httpPlugin && w.httpBare && w.httpPlugin.p50 - w.httpBare.p50 <= 1000,
   );
   return out;
 }

@@ -1,0 +1,145 @@
+/**
+ * The `tool` capability: a plugin calls another tool by exact name through a {@link ToolDispatcher}
+ * the host provides. The chain of calling plugins travels with each delegated call in a private
+ * AsyncLocalStorage (set only by host code through {@link runInChain}, never from call context,
+ * which is user data), so a callee's own `warden_tool_call` sees who is above it: depth limit,
+ * cycle refusal (a plugin never appears twice, so no call re-enters a busy instance: THREATS.md
+ * §15, §26) and one deadline shared by the whole chain.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { WardenError, isWardenError } from '../errors.js';
+import type { HostFunction } from '../runtime/host-call-context.js';
+import type { Gate } from './gate.js';
+import { tryGuestText } from './guest-values.js';
+
+/** One delegated call, as the dispatcher receives it. */
+export interface ToolCallRequest {
+  /** The calling plugin's id. */
+  caller: string;
+  /** The exact tool name the caller asked for (`tool` or `plugin.tool`), already granted. */
+  tool: string;
+  input: Uint8Array;
+  /** Plugin ids from the outermost caller down to `caller` (included). */
+  chain: readonly string[];
+  /** Milliseconds since the epoch; the callee must settle by then. */
+  deadline: number;
+  /** Aborted when the caller's call dies (its own deadline, a kill). */
+  signal: AbortSignal;
+}
+
+/** Routes a granted tool name to whatever serves it; the callee runs with its own grants. */
+export interface ToolDispatcher {
+  call(request: ToolCallRequest): Promise<Uint8Array>;
+}
+
+/** Where a call sits in a delegation chain. */
+export interface Delegation {
+  /** Plugin ids of the callers above the current call, outermost first. */
+  chain: readonly string[];
+  /** The deadline shared by the chain (ms since epoch). */
+  deadline: number;
+}
+
+const current = new AsyncLocalStorage<Delegation>();
+
+/**
+ * Runs `fn` (which calls a plugin) as part of `delegation`: host functions of that plugin call see
+ * it. Dispatchers wrap the callee's call in it; a host may wrap a top-level call in
+ * `{ chain: [], deadline }` so delegation inherits that call's deadline.
+ */
+export function runInChain<T>(delegation: Delegation, fn: () => Promise<T>): Promise<T> {
+  return current.run({ chain: [...delegation.chain], deadline: delegation.deadline }, fn);
+}
+
+/** The delegation the current host call belongs to, if any. */
+export function currentDelegation(): Delegation | undefined {
+  return current.getStore();
+}
+
+/** Options of {@link toolFunctions}. */
+export interface ToolFunctionsOptions {
+  gate: Gate;
+  /** Serves granted calls; without one every granted call fails with NOT_FOUND. */
+  dispatcher?: ToolDispatcher;
+  /** Most plugins in a chain above a callee (A → B is depth 1). @default 8 */
+  maxDepth?: number;
+  /** Deadline of a chain that did not bring one (a top-level call not wrapped in runInChain). @default 10000 */
+  timeoutMs?: number;
+}
+
+export const TOOL_FUNCTIONS = ['warden_tool_call'] as const;
+export const DEFAULT_MAX_DEPTH = 8;
+const SHOWN_NAME = 128;
+
+/**
+ * `warden_tool_call(name: i64, input: i64) -> i64` — the callee's output (0 when empty). Denied
+ * (not granted, a cycle) → `PERMISSION_DENIED`; too deep → `LIMIT_EXCEEDED` (`data.limit`
+ * `toolDepth`); the chain's deadline passed → `TIMEOUT`. Every refusal is audited.
+ */
+export function toolFunctions(options: ToolFunctionsOptions): Record<(typeof TOOL_FUNCTIONS)[number], HostFunction> {
+  const { gate, dispatcher } = options;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const refuse = async (detail: string, reason: string, error: WardenError): Promise<never> => {
+    await gate.recordDenial('tool', detail, reason);
+    throw error;
+  };
+  return {
+    async warden_tool_call(ctx, nameHandle, inputHandle) {
+      const name = tryGuestText(ctx, nameHandle);
+      const detail = `tool call ${name === null ? '(invalid handle)' : JSON.stringify(name.slice(0, SHOWN_NAME))}`;
+      await gate.require('tool', detail, (cap) => name !== null && cap.names.includes(name));
+      const input = inputHandle === 0n || inputHandle === 0 ? new Uint8Array(0) : ctx.read(inputHandle as bigint);
+      if (input === null || name === null) throw new WardenError('INVALID_MEMORY_ACCESS', 'warden_tool_call: an argument is not an allocated block');
+      const outer = currentDelegation();
+      const chain = [...(outer?.chain ?? []), gate.plugin];
+      const callee = name.includes('.') ? name.slice(0, name.indexOf('.')) : undefined;
+      if (outer?.chain.includes(gate.plugin) || (callee !== undefined && chain.includes(callee))) {
+        await refuse(detail, 'delegation cycle', new WardenError('PERMISSION_DENIED', `tool: delegation cycle (${[...chain, callee ?? name].join(' → ')})`, {
+          data: { capability: 'tool', detail, reason: 'cycle' },
+        }));
+      }
+      if (chain.length > maxDepth) {
+        await refuse(detail, `delegation depth over ${maxDepth}`, new WardenError('LIMIT_EXCEEDED', `tool: delegation deeper than ${maxDepth}`, {
+          data: { limit: 'toolDepth', max: maxDepth },
+        }));
+      }
+      const deadline = outer?.deadline ?? Date.now() + timeoutMs;
+      if (deadline <= Date.now()) throw new WardenError('TIMEOUT', 'tool: the delegation chain is past its deadline');
+      if (!dispatcher) throw new WardenError('NOT_FOUND', `tool: no dispatcher serves "${name}"`);
+      const output = await dispatcher.call({ caller: gate.plugin, tool: name, input, chain, deadline, signal: ctx.signal });
+      return output.length === 0 ? 0n : ctx.store(output);
+    },
+  };
+}
+
+/** What {@link createToolRouter} needs of a plugin (a `Plugin` from `createHost().load()` fits). */
+export interface RoutablePlugin {
+  call(tool: string, input: Uint8Array, options: { timeoutMs: number }): Promise<{ readonly bytes: Uint8Array } | Uint8Array>;
+}
+
+/**
+ * A reference dispatcher over loaded plugins: `plugin.tool` runs export `tool` of the plugin
+ * registered as `plugin`, inside the request's chain, with the chain's remaining time. Callee
+ * failures pass on by code; other errors become a plain `HOST_FUNCTION_ERROR`.
+ */
+export function createToolRouter(plugins: ReadonlyMap<string, RoutablePlugin>): ToolDispatcher {
+  return {
+    async call({ tool, input, chain, deadline, signal }) {
+      const dot = tool.indexOf('.');
+      const id = tool.slice(0, Math.max(dot, 0));
+      const plugin = dot > 0 ? plugins.get(id) : undefined;
+      if (!plugin) throw new WardenError('NOT_FOUND', `tool "${tool}" is not served by any loaded plugin`);
+      if (chain.includes(id)) throw new WardenError('PERMISSION_DENIED', `tool: delegation cycle (${[...chain, id].join(' → ')})`, { data: { capability: 'tool', reason: 'cycle' } });
+      const timeoutMs = Math.floor(deadline - Date.now());
+      if (timeoutMs <= 0 || signal.aborted) throw new WardenError('TIMEOUT', 'tool: the delegation chain is past its deadline');
+      try {
+        const out = await runInChain({ chain, deadline }, () => plugin.call(tool.slice(dot + 1), input, { timeoutMs }));
+        return out instanceof Uint8Array ? out : out.bytes;
+      } catch (e) {
+        if (isWardenError(e)) throw e;
+        throw new WardenError('HOST_FUNCTION_ERROR', `tool "${tool}" failed`, { cause: e });
+      }
+    },
+  };
+}
