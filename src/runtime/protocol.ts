@@ -126,10 +126,3 @@ export interface WorkerInit {
 export interface CallReport {
   error: SerializedError;
 }
-
-/** The mailbox payload for an HTTP host call: the request the guest made. */
-export interface HttpRequestJson {
-  url: string;
-  method?: string;
-  headers?: Record<string, string>;
-}

@@ -71,7 +71,7 @@ describe('connect-time address checks', () => {
 
   before(async () => {
     target = await startServer((_req, res) => reply(res, 200, 'loopback content'));
-    server = await startServer((req, res) => {
+    server = await startServer((_req, res) => {
       res.writeHead(302, { location: `http://localhost:${target.port}/` });
       res.end();
     });
