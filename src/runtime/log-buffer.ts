@@ -29,6 +29,7 @@ export function appendLog(control: SharedArrayBuffer, level: LogLevel, message: 
 export function drainLogs(control: SharedArrayBuffer): LogRecord[] {
   const ctl = new Int32Array(control);
   const length = Atomics.load(ctl, Ctl.LogLength);
+  if (length === 0) return [];
   const region = new Uint8Array(control, LOG_OFFSET, LOG_BYTES);
   const view = new DataView(control, LOG_OFFSET, LOG_BYTES);
   const records: LogRecord[] = [];

@@ -41,6 +41,8 @@ function encodeInput(input: CallInput): Uint8Array {
 
 /** A frozen copy, so that neither the caller nor a host function can change it mid-call. */
 function copyContext(context: unknown): unknown {
+  // Most calls carry none; cloning `undefined` would still cost ~0.4 µs on a ~3 µs call.
+  if (context === undefined) return undefined;
   try {
     return deepFreeze(structuredClone(context));
   } catch (e) {
