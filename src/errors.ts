@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   WORKER_CRASHED: 'the worker running the instance died unexpectedly',
   STORAGE_ERROR: 'the state store failed (disk full, corrupt database, locked file)',
   VAULT_LOCKED: 'the vault key is missing or does not decrypt the vault',
+  INSTALL_REFUSED: 'the plugin or its package failed the install checks (scan, archive safety, size caps)',
+  SIGNATURE_INVALID: 'the plugin signature is missing where required, malformed, untrusted or does not match',
 } as const;
 
 /** A stable, documented error code. */
