@@ -22,3 +22,5 @@ export { createSqliteStore, type StateStore } from './storage/index.js';
 export {
   capabilityFunctions, capabilityOptions, allowedHosts, effectiveCapabilities, type SecurityLevel,
 } from './capabilities/index.js';
+export { Warden, type InstallOptions, type InstallResult, type PluginSummary, type PluginChannel, type WardenOptions } from './warden/index.js';
+export type { HostTool, ToolCallRequest } from './capabilities/index.js';

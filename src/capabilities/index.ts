@@ -27,7 +27,8 @@ export { KV_FUNCTIONS, kvFunctions, type KvFunctionsOptions } from './kv.js';
 export { VAULT_FUNCTIONS, vaultFunctions, type VaultFunctionsOptions } from './vault.js';
 export {
   DEFAULT_MAX_DEPTH, TOOL_FUNCTIONS, createToolRouter, currentDelegation, runInChain, toolFunctions,
-  type Delegation, type RoutablePlugin, type ToolCallRequest, type ToolDispatcher, type ToolFunctionsOptions,
+  type Delegation, type HostTool, type RoutablePlugin, type RouteTarget, type ToolCallRequest, type ToolDirectory, type ToolDispatcher,
+  type ToolFunctionsOptions,
 } from './tool.js';
 export { CLI_ENV, CLI_FUNCTIONS, cliFunctions, type CliFunctionsOptions, type CliOptions } from './cli.js';
 export { CONTEXT_FUNCTIONS, contextFunctions, type ContextFunctionsOptions } from './context.js';

@@ -8,6 +8,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { WardenError, isWardenError } from '../errors.js';
+import type { RiskLevel } from '../manifest/capabilities.js';
 import type { HostFunction } from '../runtime/host-call-context.js';
 import type { Gate } from './gate.js';
 import { tryGuestText } from './guest-values.js';
@@ -107,7 +108,11 @@ export function toolFunctions(options: ToolFunctionsOptions): Record<(typeof TOO
       const deadline = outer?.deadline ?? Date.now() + timeoutMs;
       if (deadline <= Date.now()) throw new WardenError('TIMEOUT', 'tool: the delegation chain is past its deadline');
       if (!dispatcher) throw new WardenError('NOT_FOUND', `tool: no dispatcher serves "${name}"`);
-      const output = await dispatcher.call({ caller: gate.plugin, tool: name, input, chain, deadline, signal: ctx.signal });
+      const output = await dispatcher.call({ caller: gate.plugin, tool: name, input, chain, deadline, signal: ctx.signal }).catch(async (e: unknown) => {
+        // The dispatcher's own refusals (a cycle it saw, a callee above the chain's risk) are denials too.
+        if (isWardenError(e) && e.code === 'PERMISSION_DENIED' && e.data['capability'] === 'tool') await gate.recordDenial('tool', detail, e.message);
+        throw e;
+      });
       return output.length === 0 ? 0n : ctx.store(output);
     },
   };
@@ -118,23 +123,70 @@ export interface RoutablePlugin {
   call(tool: string, input: Uint8Array, options: { timeoutMs: number }): Promise<{ readonly bytes: Uint8Array } | Uint8Array>;
 }
 
+/** A plugin as the router sees it: what it is, which tools it offers, how risky it is. */
+export interface RouteTarget {
+  plugin: RoutablePlugin;
+  /** The tools it may be called for (its manifest's tools); others are NOT_FOUND. Every export when absent. */
+  tools?: ReadonlySet<string>;
+  /** The highest risk among its effective capabilities. @default 'low' */
+  risk?: RiskLevel;
+}
+
+/** A tool the host itself serves, reached by its bare name (no plugin prefix). */
+export interface HostTool {
+  description: string;
+  /** Risk of what the tool does: callers whose grants are all of lower risk cannot reach it. @default 'low' */
+  risk?: RiskLevel;
+  handler(input: Uint8Array, request: ToolCallRequest): Promise<Uint8Array | string> | Uint8Array | string;
+}
+
+/** Where {@link createToolRouter} finds plugins (by id) and the host's own tools (by name). */
+export interface ToolDirectory {
+  plugin(id: string): RouteTarget | undefined;
+  hostTool?(name: string): HostTool | undefined;
+}
+
+const RISK_ORDER: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
+
 /**
- * A reference dispatcher over loaded plugins: `plugin.tool` runs export `tool` of the plugin
- * registered as `plugin`, inside the request's chain, with the chain's remaining time. Callee
- * failures pass on by code; other errors become a plain `HOST_FUNCTION_ERROR`.
+ * A dispatcher over loaded plugins and host tools: `plugin.tool` runs tool `tool` of plugin
+ * `plugin`, inside the request's chain, with the chain's remaining time; a bare `tool` runs the
+ * host's tool of that name. A callee whose risk exceeds the lowest risk among the callers of the
+ * chain is refused (`PERMISSION_DENIED`, `data.reason: 'risk'`): a plugin cannot reach through
+ * delegation what it could not do itself. Callee failures pass on by code; other errors become a
+ * plain `HOST_FUNCTION_ERROR`.
  */
-export function createToolRouter(plugins: ReadonlyMap<string, RoutablePlugin>): ToolDispatcher {
+export function createToolRouter(directory: ToolDirectory | ReadonlyMap<string, RoutablePlugin>): ToolDispatcher {
+  const dir: ToolDirectory = directory instanceof Map
+    ? { plugin: (id) => { const plugin = (directory as ReadonlyMap<string, RoutablePlugin>).get(id); return plugin && { plugin }; } }
+    : (directory as ToolDirectory);
+  const ceiling = (chain: readonly string[]): number => Math.min(...chain.map((id) => RISK_ORDER[dir.plugin(id)?.risk ?? 'low']));
+  const refuseRisk = (tool: string, risk: RiskLevel, chain: readonly string[]): never => {
+    throw new WardenError('PERMISSION_DENIED', `tool: "${tool}" is ${risk} risk, above what the calling chain (${chain.join(' → ')}) was granted`, {
+      data: { capability: 'tool', reason: 'risk' },
+    });
+  };
   return {
-    async call({ tool, input, chain, deadline, signal }) {
+    async call(request) {
+      const { tool, input, chain, deadline, signal } = request;
       const dot = tool.indexOf('.');
-      const id = tool.slice(0, Math.max(dot, 0));
-      const plugin = dot > 0 ? plugins.get(id) : undefined;
-      if (!plugin) throw new WardenError('NOT_FOUND', `tool "${tool}" is not served by any loaded plugin`);
-      if (chain.includes(id)) throw new WardenError('PERMISSION_DENIED', `tool: delegation cycle (${[...chain, id].join(' → ')})`, { data: { capability: 'tool', reason: 'cycle' } });
       const timeoutMs = Math.floor(deadline - Date.now());
       if (timeoutMs <= 0 || signal.aborted) throw new WardenError('TIMEOUT', 'tool: the delegation chain is past its deadline');
+      if (dot < 0) {
+        const hostTool = dir.hostTool?.(tool);
+        if (!hostTool) throw new WardenError('NOT_FOUND', `tool "${tool}" is not a host tool`);
+        if (RISK_ORDER[hostTool.risk ?? 'low'] > ceiling(chain)) refuseRisk(tool, hostTool.risk ?? 'low', chain);
+        const out = await hostTool.handler(input, request);
+        return typeof out === 'string' ? new TextEncoder().encode(out) : out;
+      }
+      const id = tool.slice(0, dot);
+      const name = tool.slice(dot + 1);
+      const target = dir.plugin(id);
+      if (!target || (target.tools && !target.tools.has(name))) throw new WardenError('NOT_FOUND', `tool "${tool}" is not served by any loaded plugin`);
+      if (chain.includes(id)) throw new WardenError('PERMISSION_DENIED', `tool: delegation cycle (${[...chain, id].join(' → ')})`, { data: { capability: 'tool', reason: 'cycle' } });
+      if (RISK_ORDER[target.risk ?? 'low'] > ceiling(chain)) refuseRisk(tool, target.risk ?? 'low', chain);
       try {
-        const out = await runInChain({ chain, deadline }, () => plugin.call(tool.slice(dot + 1), input, { timeoutMs }));
+        const out = await runInChain({ chain, deadline }, () => target.plugin.call(name, input, { timeoutMs }));
         return out instanceof Uint8Array ? out : out.bytes;
       } catch (e) {
         if (isWardenError(e)) throw e;

@@ -41,6 +41,9 @@ export function vaultFunctions({ gate, vault }: VaultFunctionsOptions): Record<(
       if (name === null) throw new WardenError('INVALID_MEMORY_ACCESS', 'warden_vault_get: the name is not an allocated block');
       if (!cap) return 0n;
       const secret = await safeStoreError(() => vault.get(name));
+      // A missing secret is a denial the operator should see; recording it also gives this path the
+      // same store work as a forbidden name (one read, one audit write), so timing tells them apart less.
+      if (secret === undefined) await gate.recordDenial('vault', `vault get ${JSON.stringify(name)}`, 'no such secret');
       return secret === undefined ? 0n : ctx.store(secret);
     },
   };

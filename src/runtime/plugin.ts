@@ -3,7 +3,7 @@
  */
 import { WardenError } from '../errors.js';
 import type { Instance } from './instance.js';
-import { MAX_TIMEOUT_MS, type ResolvedOptions } from './options.js';
+import { MAX_TIMEOUT_MS, type PluginLimits, type ResolvedOptions } from './options.js';
 import { PluginOutput } from './plugin-output.js';
 import type { InstancePool, PoolStats } from './pool.js';
 
@@ -80,6 +80,11 @@ export class Plugin {
   /** The plugin's name. */
   get name(): string {
     return this.#options.name;
+  }
+
+  /** The limits the plugin runs with (defaults applied). */
+  get limits(): Readonly<Required<PluginLimits>> {
+    return this.#options.limits;
   }
 
   /** Names of the functions this plugin exports. */
