@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   INVALID_ARGUMENT: 'an option or argument passed to the API is malformed',
   INVALID_WASM: 'the bytes are not a valid WebAssembly module',
   MANIFEST_INVALID: 'the plugin manifest is malformed or fails validation',
+  CONFIG_INVALID: 'the Warden config file is malformed or fails validation',
   MODULE_TOO_LARGE: 'the module exceeds a size or complexity cap',
   HASH_MISMATCH: 'the sha256 of the module bytes differs from the expected one',
   LINK_ERROR: 'the module imports something no one provides, or with the wrong type',

@@ -43,7 +43,7 @@ export interface ParsedManifest {
  */
 export function parseManifest(text: string, source = 'manifest', options: ParseManifestOptions = {}): ParsedManifest {
   const origin = options.origin ?? 'file';
-  const data = readDocument(text, source);
+  const data = readYamlDocument(text, source);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw manifestError([problem([], 'expected a mapping with name, version, description, tools and capabilities')], source);
   }
@@ -66,8 +66,12 @@ export function parseManifest(text: string, source = 'manifest', options: ParseM
   return { manifest, warnings };
 }
 
-/** Text → plain data, with every YAML error reported with its line and column. */
-function readDocument(text: string, source: string): unknown {
+/**
+ * YAML (or JSON) text → plain data, with every YAML error reported with its line and column,
+ * the size and alias expansion capped. `fail` builds the error (a manifest's by default).
+ */
+export function readYamlDocument(text: string, source: string, fail: (errors: ManifestProblem[], source: string) => WardenError = manifestError): unknown {
+  const manifestError = fail;
   if (typeof text !== 'string') throw manifestError([problem([], 'expected the manifest text')], source);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_MANIFEST_BYTES) {

@@ -112,8 +112,10 @@ export async function loadInstalled(ctx: LoadContext, record: PluginRecord): Pro
   });
   verifyInstalled(record, pkg);
   const manifest = pkg.manifest.manifest;
-  const effective = effectiveCapabilities(manifest.capabilities, await store.grants.get(id), options.securityLevel);
-  const config = pluginConfig(id, manifest, effective, await store.config.all(id));
+  const policy = options.policies?.[id];
+  const grants = [...(await store.grants.get(id)), ...(policy?.permissions ?? [])];
+  const effective = effectiveCapabilities(manifest.capabilities, grants, options.securityLevel);
+  const config = pluginConfig(id, manifest, effective, { ...(await store.config.all(id)), ...policy?.config });
   const caps = capabilityOptions({
     plugin: id, effective, store, tools: ctx.tools, channels: ctx.channels,
     ...(options.cli && { cli: options.cli }),

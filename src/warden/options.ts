@@ -21,6 +21,13 @@ export interface PluginChannel {
   tool?: string;
 }
 
+/** The operator's policy for one plugin (a table of the config file). */
+export interface PluginPolicy {
+  enabled?: boolean | undefined;
+  permissions?: string[] | undefined;
+  config?: Record<string, string | number | boolean> | undefined;
+}
+
 /** Options of {@link Warden.open}. */
 export interface WardenOptions {
   /** Where the database, the vault key file, staging and (by default) the plugins live. */
@@ -47,6 +54,17 @@ export interface WardenOptions {
   store?: StateStore;
   /** SQLite durability. @default 'full' */
   durability?: Durability;
+  /**
+   * The config file's table per plugin id: `enabled` overrides the stored state at start-up,
+   * `permissions` are granted on top of the stored grants, `config` values override stored ones.
+   */
+  policies?: Record<string, PluginPolicy>;
+  /** Enable plugins found in the plugins directory that were never installed. @default true */
+  autoEnable?: boolean;
+  /** Public keys (`ed25519:<base64>` or PEM) whose plugin signatures are trusted. */
+  trustedKeys?: string[];
+  /** Allow `install` from https:// URLs. @default false */
+  allowRemoteInstall?: boolean;
   /** Worker tuning of the runtime. */
   runtime?: Pick<HostOptions, 'spin' | 'spareWorkers'>;
   /** Receives plugin log lines. */

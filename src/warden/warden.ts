@@ -118,7 +118,11 @@ export class Warden {
     const warden = new Warden(resolved, store);
     try {
       await recoverStaging(resolved.stagingDir, store);
-      for (const record of await store.plugins.list()) if (record.enabled) await warden.#tryLoad(record);
+      for (const record of await store.plugins.list()) {
+        const enabled = resolved.policies?.[record.id]?.enabled ?? record.enabled;
+        if (enabled !== record.enabled) await store.plugins.update(record.id, { enabled });
+        if (enabled) await warden.#tryLoad(record);
+      }
     } catch (e) {
       await warden.close();
       throw e;
