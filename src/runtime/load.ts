@@ -12,7 +12,7 @@ import { parseAllowList } from './http/allow-list.js';
 import { createHttpAgent } from './http/http-client.js';
 import { Instance, type InstanceSpec } from './instance.js';
 import { planLink, type CompiledModule } from './link-plan.js';
-import { resolveOptions, type PluginOptions, type ResolvedOptions } from './options.js';
+import { MODULE_STRUCTURE_CAPS, resolveOptions, type PluginOptions, type ResolvedOptions } from './options.js';
 import { Plugin } from './plugin.js';
 import { InstancePool } from './pool.js';
 import { prepareModule } from './wasm/prepare.js';
@@ -80,10 +80,7 @@ async function compileOne(source: ModuleSource, options: ResolvedOptions): Promi
     maxModuleBytes: limits.moduleMaxBytes,
     maxFunctions: limits.maxFunctions,
     maxMemoryPages: Math.floor(limits.memoryMaxBytes / 65536),
-    maxTables: 100,
-    maxDataSegments: 100_000,
-    maxImports: 10_000,
-    maxExports: 10_000,
+    ...MODULE_STRUCTURE_CAPS,
   });
   try {
     return { name, module: await WebAssembly.compile(prepared.bytes as Uint8Array<ArrayBuffer>), info: prepared.info };

@@ -121,6 +121,18 @@ export const DEFAULT_LIMITS: Required<PluginLimits> = {
   maxQueuedCalls: 64,
 };
 
+/**
+ * Structural caps on every module, checked before it is compiled (prepare.ts) and by the install
+ * scan. They are not per-plugin options: a real plugin stays far below them, and they exist so a
+ * hostile module cannot make parsing, validation or linking expensive.
+ */
+export const MODULE_STRUCTURE_CAPS = {
+  maxTables: 100,
+  maxDataSegments: 100_000,
+  maxImports: 10_000,
+  maxExports: 10_000,
+} as const;
+
 /** Longest deadline a Node timer can hold (about 24.8 days). */
 export const MAX_TIMEOUT_MS = 2_147_483_647;
 

@@ -25,6 +25,13 @@ export interface MemoryLimits {
   range: [number, number];
 }
 
+/** A table the module defines itself: its element type and size limits, in elements. */
+export interface TableInfo {
+  element: ValType;
+  min: number;
+  max: number | undefined;
+}
+
 export type ImportDesc =
   | { kind: 'function'; type: FuncType }
   | { kind: 'memory'; limits: MemoryLimits }
@@ -60,6 +67,8 @@ export interface ModuleInfo {
   functionTypes: FuncType[];
   definedFunctions: number;
   tables: number;
+  /** Tables the module defines itself (not imported), in order. */
+  definedTables: TableInfo[];
   globals: number;
   dataSegments: number;
   codeBytes: number;
@@ -88,9 +97,10 @@ function limits(r: Reader): MemoryLimits {
   return { min, max, shared: (flags & 0x02) !== 0, memory64, range: [start, r.pos] };
 }
 
-function tableType(r: Reader): void {
-  valType(r);
-  limits(r);
+function tableType(r: Reader): TableInfo {
+  const element = valType(r);
+  const { min, max } = limits(r);
+  return { element, min, max };
 }
 
 function vec<T>(r: Reader, item: () => T): T[] {
@@ -111,7 +121,7 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
   r.pos = 8;
 
   const info: ModuleInfo = {
-    sections: [], types: [], imports: [], exports: [], memories: [], functionTypes: [],
+    sections: [], types: [], imports: [], exports: [], memories: [], functionTypes: [], definedTables: [],
     definedFunctions: 0, tables: 0, globals: 0, dataSegments: 0, codeBytes: 0, dataBytes: 0, hasStart: false,
   };
   const definedTypeIndices: number[] = [];
@@ -155,11 +165,13 @@ export function readModuleInfo(bytes: Uint8Array): ModuleInfo {
         });
         break;
       case 3:
-        definedTypeIndices.push(...vec(s, () => s.u32()));
+        // A loop, not push(...): spreading a million indices overflows the stack (a RangeError, not INVALID_WASM).
+        for (const idx of vec(s, () => s.u32())) definedTypeIndices.push(idx);
         info.definedFunctions = definedTypeIndices.length;
         break;
       case 4:
-        info.tables = vec(s, () => tableType(s)).length;
+        info.definedTables = vec(s, () => tableType(s));
+        info.tables = info.definedTables.length;
         break;
       case 5:
         info.memories = vec(s, () => limits(s));
