@@ -49,7 +49,7 @@ export const JSON_OPTION: Record<string, OptionSpec> = {
 
 /** The `--help` text of a command. */
 export function helpText(command: Command): string {
-  const options = { ...command.options, help: { type: 'boolean', short: 'h', help: 'show this help' } satisfies OptionSpec };
+  const options = { ...command.options, help: { type: 'boolean', short: 'h', help: 'show this help' } as OptionSpec };
   const rows = Object.entries(options).map(([name, o]) => {
     const [value, text] = o.type === 'string' && o.help.startsWith('<') ? [` ${o.help.slice(0, o.help.indexOf('>') + 1)}`, o.help.slice(o.help.indexOf('>') + 1).trim()] : ['', o.help];
     return [`${o.short ? `-${o.short}, ` : ''}--${name}${value}`, text] as const;

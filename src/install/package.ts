@@ -8,12 +8,11 @@ import { createHash } from 'node:crypto';
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { WardenError } from '../errors.js';
+import { SIGNATURE_FILE } from '../trust/signature-file.js';
 import { parseManifest, readEmbeddedManifest, resolveManifest, type ResolvedManifest } from '../manifest/index.js';
 
 /** The manifest file name inside a plugin directory. */
 export const MANIFEST_FILE = 'warden.yaml';
-/** The signature file name inside a plugin directory. */
-export const SIGNATURE_FILE = 'warden.sig';
 /** The most a module file may weigh before it is even read (the scan applies the real caps). */
 const MAX_MODULE_FILE_BYTES = 256 * 1024 * 1024;
 

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { PluginRecordInput, StateStore } from '../storage/driver.js';
-import { MANIFEST_FILE, SIGNATURE_FILE, readPluginPackage, type PluginPackage } from '../install/package.js';
+import { MANIFEST_FILE, readPluginPackage, type PluginPackage } from '../install/package.js';
+import { SIGNATURE_FILE } from '../trust/signature-file.js';
 import { verifyInstalled } from './loader.js';
 
 const JOURNAL = 'journal.json';

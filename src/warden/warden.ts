@@ -10,13 +10,16 @@ import { WardenError, isWardenError } from '../errors.js';
 import { createToolRouter, currentDelegation, runInChain, type ToolDispatcher } from '../capabilities/tool.js';
 import type { ChannelAdapter } from '../capabilities/channel/adapter.js';
 import { grantStrings } from '../capabilities/grants.js';
-import { formatProblem, riskOf, type Capability, type RiskLevel } from '../manifest/index.js';
+import { riskOf, type Capability, type RiskLevel } from '../manifest/index.js';
 import { Host } from '../host.js';
 import type { PluginOutput } from '../runtime/plugin-output.js';
 import type { CallInput, CallOptions } from '../runtime/plugin.js';
 import { createSqliteStore } from '../storage/sqlite/store.js';
 import type { AuditPage, AuditQuery, PluginRecord, RemoveOptions, StateStore } from '../storage/driver.js';
 import { readPluginPackage } from '../install/package.js';
+import { assertPackageAllowed } from '../install/check.js';
+import type { ScanFinding } from '../install/scan.js';
+import type { SignatureCheck } from '../trust/index.js';
 import { commitPlugin, makeStaging, recoverStaging } from './commit.js';
 import { loadInstalled, manifestJson, type LoadedPlugin } from './loader.js';
 import { resolveWardenOptions, type PluginChannel, type ResolvedWardenOptions, type WardenOptions } from './options.js';
@@ -41,6 +44,10 @@ export interface InstallResult {
   risk: RiskLevel;
   /** Non-fatal findings (manifest warnings, grants that match nothing requested). */
   warnings: string[];
+  /** What the scan flagged (nothing refused, or the install would have failed). */
+  findings: ScanFinding[];
+  /** The signature check (`missing` when unsigned). */
+  signature: SignatureCheck;
   /** True when an earlier version was replaced. */
   upgraded: boolean;
   enabled: boolean;
@@ -137,12 +144,13 @@ export class Warden {
   async install(path: string, options: InstallOptions = {}): Promise<InstallResult> {
     this.#open();
     const pkg = await readPluginPackage(path);
+    const inspection = assertPackageAllowed(pkg, this.options);
     const { manifest } = pkg.manifest;
     const id = manifest.name;
     const previous = await this.store.plugins.get(id);
     const requested = grantStrings(manifest.capabilities);
     const asked = options.grant === 'all' ? requested : [...(options.grant ?? [])];
-    const warnings = pkg.manifest.warnings.map(formatProblem);
+    const warnings = [...inspection.warnings, ...inspection.scan.findings.map((f) => `${f.severity}: ${f.message}`)];
     for (const g of asked) if (!requested.includes(g)) warnings.push(`grant "${g}" matches nothing ${id} requests; it has no effect`);
     const kept = previous ? await this.store.grants.get(id) : [];
     const grants = [...new Set([...kept.filter((g) => requested.includes(g)), ...asked])].sort();
@@ -161,7 +169,10 @@ export class Warden {
     }
     this.#errors.delete(id);
     if (enabled) await this.#load(id);
-    return { id, version: manifest.version, requested: manifest.capabilities, granted: grants, risk: riskOf(manifest.capabilities), warnings, upgraded: previous !== undefined, enabled };
+    return {
+      id, version: manifest.version, requested: manifest.capabilities, granted: grants, risk: riskOf(manifest.capabilities), warnings,
+      upgraded: previous !== undefined, enabled, findings: inspection.scan.findings, signature: inspection.signature,
+    };
   }
 
   /** Every installed plugin, sorted by id. */

@@ -14,7 +14,7 @@ after(() => dirs.removeAll());
 const vaultKey = Buffer.from(TEST_VAULT_KEY, 'hex');
 
 const plugin = (root: string, version: string) =>
-  writePluginDir(root, { name: 'steady', version, fixture: 'cap_kv', tools: ['kv_get'], capabilities: [{ storage: 'kv' }] });
+  writePluginDir(root, { name: 'steady', version, fixture: 'cap_kv', tools: ['kv_get'], capabilities: [{ storage: 'kv' }, { vault: ['k'] }] });
 
 /** A store whose transactions fail once `failing.on` is set: a disk that fills up mid-install. */
 function flakyStore(dataDir: string, failing: { on: boolean }): StateStore {

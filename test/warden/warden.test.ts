@@ -3,9 +3,12 @@
 // channel plugins, config, and files changed on disk.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { appendFileSync, existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Warden, type WardenOptions } from '../../src/warden/index.js';
+import { parseManifest } from '../../src/manifest/index.js';
+import { formatSignatureFile, generateSigningKey, signPlugin } from '../../src/trust/index.js';
 import { rejectsWithCode } from '../helpers/errors.js';
 import { writePluginDir } from '../helpers/plugin-dir.js';
 import { TEST_VAULT_KEY, tempDirs } from '../storage/sqlite-helpers.js';
@@ -26,9 +29,11 @@ async function open(dataDir = dirs.make(), options: Partial<WardenOptions> = {})
 }
 
 const kvPlugin = (root: string, name: string, extra: Partial<Parameters<typeof writePluginDir>[1]> = {}) =>
-  writePluginDir(root, { name, fixture: 'cap_kv', tools: ['kv_put', 'kv_get', 'kv_list', 'vault_get'], capabilities: [{ storage: 'kv' }], ...extra });
-const toolPlugin = (root: string, name: string, tools: string[], extraCaps: unknown[] = []) =>
-  writePluginDir(root, { name, fixture: 'cap_tool', tools: ['delegate', 'echo'], capabilities: [{ tool: tools }, ...extraCaps] });
+  writePluginDir(root, { name, fixture: 'cap_kv', tools: ['kv_put', 'kv_get', 'kv_list', 'vault_get'], capabilities: [{ storage: 'kv' }, { vault: ['k'] }], ...extra });
+// cap_tool imports warden_cli_run, so it must declare cli (high risk); granting only its tools keeps it medium.
+const toolPlugin = (root: string, name: string, tools: string[]) =>
+  writePluginDir(root, { name, fixture: 'cap_tool', tools: ['delegate', 'echo'], capabilities: [{ tool: tools }, { cli: [{ command: '/bin/true', args: [] }] }] });
+const toolGrants = (tools: string[]) => ({ grant: tools.map((t) => `tool:${t}`) });
 
 describe('Warden: install, grants and persistence', () => {
   it('installs a plugin directory; a granted capability works and survives a restart', async () => {
@@ -75,7 +80,7 @@ describe('Warden: install, grants and persistence', () => {
 
   it('a missing secret and a forbidden one look the same to the plugin; both are audited', async () => {
     const w = await open();
-    await w.install(kvPlugin(dirs.make(), 'vaulted', { capabilities: [{ vault: ['present', 'absent'] }] }), { grant: ['vault:present', 'vault:absent'] });
+    await w.install(kvPlugin(dirs.make(), 'vaulted', { capabilities: [{ storage: 'kv' }, { vault: ['present', 'absent'] }] }), { grant: ['vault:present', 'vault:absent'] });
     await w.store.vault.set('present', 's3cret');
     await w.store.vault.set('other', 'not yours');
     assert.equal((await w.call('vaulted', 'vault_get', 'present')).text(), 's3cret');
@@ -123,12 +128,17 @@ describe('Warden: install, grants and persistence', () => {
 });
 
 describe('Warden: security levels', () => {
-  it('relaxed grants what was requested; paranoid removes vault whatever was granted', async () => {
+  it('relaxed grants what was requested; paranoid requires a trusted signature and removes vault whatever was granted', async () => {
     const src = kvPlugin(dirs.make(), 'lv', { capabilities: [{ storage: 'kv' }, { vault: ['k'] }] });
     const relaxed = await open(dirs.make(), { securityLevel: 'relaxed' });
     await relaxed.install(src);
     await relaxed.call('lv', 'kv_put', 'a=1');
-    const paranoid = await open(dirs.make(), { securityLevel: 'paranoid' });
+    const key = generateSigningKey();
+    const paranoid = await open(dirs.make(), { securityLevel: 'paranoid', trustedKeys: [key.publicKey] });
+    await rejectsWithCode(paranoid.install(src, { grant: 'all' }), 'SIGNATURE_INVALID', 'not signed');
+    const { manifest } = parseManifest(readFileSync(join(src, 'warden.yaml'), 'utf8'));
+    const modules = [{ name: 'main', sha256: createHash('sha256').update(readFileSync(join(src, 'plugin.wasm'))).digest('hex') }];
+    writeFileSync(join(src, 'warden.sig'), formatSignatureFile(signPlugin(manifest, modules, key.privateKeyPem)));
     await paranoid.install(src, { grant: 'all' });
     await paranoid.store.vault.set('k', 'v');
     assert.equal((await paranoid.call('lv', 'vault_get', 'k')).text(), '<none>');
@@ -140,8 +150,8 @@ describe('Warden: delegation', () => {
   it('routes plugin.tool to another plugin, which runs with its own grants', async () => {
     const w = await open();
     const root = dirs.make();
-    await w.install(kvPlugin(root, 'store'), { grant: 'all' });
-    await w.install(toolPlugin(root, 'caller', ['store.kv_put', 'store.kv_get']), { grant: 'all' });
+    await w.install(kvPlugin(root, 'store'), { grant: ['storage:kv'] }); // medium, as the caller
+    await w.install(toolPlugin(root, 'caller', ['store.kv_put', 'store.kv_get']), toolGrants(['store.kv_put', 'store.kv_get']));
     await w.call('caller', 'delegate', 'store.kv_put x=42');
     assert.equal((await w.call('caller', 'delegate', 'store.kv_get x')).text(), '42');
     assert.equal((await w.store.kv.get('caller', 'x')), undefined); // written in the callee's scope
@@ -150,14 +160,14 @@ describe('Warden: delegation', () => {
   it('refuses a callee whose risk is above the caller\'s, and audits it', async () => {
     const w = await open();
     const root = dirs.make();
-    await w.install(kvPlugin(root, 'secrets', { capabilities: [{ vault: ['k'] }] }), { grant: 'all' }); // high
-    await w.install(toolPlugin(root, 'lowly', ['secrets.vault_get']), { grant: 'all' }); // medium
+    await w.install(kvPlugin(root, 'secrets'), { grant: 'all' }); // high
+    await w.install(toolPlugin(root, 'lowly', ['secrets.vault_get']), toolGrants(['secrets.vault_get'])); // medium
     await w.store.vault.set('k', 'v');
     await rejectsWithCode(w.call('lowly', 'delegate', 'secrets.vault_get k'), 'PERMISSION_DENIED');
     const denial = (await w.audit({ plugin: 'lowly', capability: 'tool', decision: 'deny' })).records[0];
     assert.match(denial?.reason ?? '', /high risk/);
     // A caller that holds a high-risk grant itself may reach it.
-    await w.install(toolPlugin(root, 'trusted', ['secrets.vault_get'], [{ cli: [{ command: '/bin/true', args: [] }] }]), { grant: 'all' });
+    await w.install(toolPlugin(root, 'trusted', ['secrets.vault_get']), { grant: 'all' }); // cli granted: high
     assert.equal((await w.call('trusted', 'delegate', 'secrets.vault_get k')).text(), 'v');
   });
 
@@ -169,7 +179,7 @@ describe('Warden: delegation', () => {
         reboot: { description: 'dangerous', risk: 'high', handler: () => 'rebooted' },
       },
     });
-    await w.install(toolPlugin(dirs.make(), 'asker', ['shout', 'reboot']), { grant: 'all' });
+    await w.install(toolPlugin(dirs.make(), 'asker', ['shout', 'reboot']), toolGrants(['shout', 'reboot']));
     assert.equal((await w.call('asker', 'delegate', 'shout hey')).text(), 'HEY');
     assert.deepEqual(seen, ['asker']);
     await rejectsWithCode(w.call('asker', 'delegate', 'reboot now'), 'PERMISSION_DENIED');
@@ -180,8 +190,8 @@ describe('Warden: channels, config and integrity', () => {
   it('delivers channel messages to a channel plugin through its tool', async () => {
     const w = await open(dirs.make(), { channels: { alerts: { plugin: 'sink', tool: 'kv_put' } } });
     const root = dirs.make();
-    await w.install(kvPlugin(root, 'sink'), { grant: 'all' });
-    await w.install(writePluginDir(root, { name: 'sender', fixture: 'cap_misc', tools: ['send'], capabilities: [{ channel: 'send' }] }), { grant: 'all' });
+    await w.install(kvPlugin(root, 'sink'), { grant: ['storage:kv'] }); // medium: reachable from a medium sender
+    await w.install(writePluginDir(root, { name: 'sender', fixture: 'cap_misc', tools: ['send'], capabilities: [{ channel: 'send' }, { memory: 'read' }] }), { grant: 'all' });
     assert.equal((await w.call('sender', 'send', 'alerts:k=v')).text(), '0');
     assert.deepEqual((await w.store.kv.list('sink', '')).keys, ['{"plugin":"sender","channel":"alerts","text":"k']);
   });
