@@ -65,6 +65,11 @@ export interface WardenOptions {
   trustedKeys?: string[];
   /** Allow `install` from https:// URLs. @default false */
   allowRemoteInstall?: boolean;
+  /**
+   * Load plugins at their first call instead of at open (what a one-shot CLI command wants).
+   * @default false
+   */
+  lazy?: boolean;
   /** Worker tuning of the runtime. */
   runtime?: Pick<HostOptions, 'spin' | 'spareWorkers'>;
   /** Receives plugin log lines. */

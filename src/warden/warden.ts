@@ -10,14 +10,14 @@ import { WardenError, isWardenError } from '../errors.js';
 import { createToolRouter, currentDelegation, runInChain, type ToolDispatcher } from '../capabilities/tool.js';
 import type { ChannelAdapter } from '../capabilities/channel/adapter.js';
 import { grantStrings } from '../capabilities/grants.js';
-import { riskOf, type Capability, type RiskLevel } from '../manifest/index.js';
+import { riskOf, type Capability, type Manifest, type RiskLevel } from '../manifest/index.js';
 import { Host } from '../host.js';
 import type { PluginOutput } from '../runtime/plugin-output.js';
 import type { CallInput, CallOptions } from '../runtime/plugin.js';
 import { createSqliteStore } from '../storage/sqlite/store.js';
 import type { AuditPage, AuditQuery, PluginRecord, RemoveOptions, StateStore } from '../storage/driver.js';
 import { readPluginPackage } from '../install/package.js';
-import { assertPackageAllowed } from '../install/check.js';
+import { assertPackageAllowed, checkSignature, inspectPackage, type PackageInspection } from '../install/check.js';
 import type { ScanFinding } from '../install/scan.js';
 import type { SignatureCheck } from '../trust/index.js';
 import { commitPlugin, makeStaging, recoverStaging } from './commit.js';
@@ -69,6 +69,9 @@ export interface PluginSummary {
   lastError?: string;
 }
 
+
+/** Failures that mean the plugin misbehaved (not a denial, not bad input): `doctor` reports them. */
+const RUNTIME_FAILURES: ReadonlySet<string> = new Set(['TRAP', 'TIMEOUT', 'STACK_OVERFLOW', 'MEMORY_LIMIT', 'WORKER_CRASHED', 'INVALID_MEMORY_ACCESS']);
 
 interface Active {
   loaded: LoadedPlugin;
@@ -128,7 +131,7 @@ export class Warden {
       for (const record of await store.plugins.list()) {
         const enabled = resolved.policies?.[record.id]?.enabled ?? record.enabled;
         if (enabled !== record.enabled) await store.plugins.update(record.id, { enabled });
-        if (enabled) await warden.#tryLoad(record);
+        if (enabled && !options.lazy) await warden.#tryLoad(record);
       }
     } catch (e) {
       await warden.close();
@@ -173,6 +176,16 @@ export class Warden {
       id, version: manifest.version, requested: manifest.capabilities, granted: grants, risk: riskOf(manifest.capabilities), warnings,
       upgraded: previous !== undefined, enabled, findings: inspection.scan.findings, signature: inspection.signature,
     };
+  }
+
+  /**
+   * Reads and checks the plugin at `path` as {@link install} would, without installing it: its
+   * manifest, the scan's findings and the signature check. Refuses nothing (see `report.refused`).
+   */
+  async inspect(path: string): Promise<{ manifest: Manifest; inspection: PackageInspection }> {
+    this.#open();
+    const pkg = await readPluginPackage(path);
+    return { manifest: pkg.manifest.manifest, inspection: inspectPackage(pkg, this.options) };
   }
 
   /** Every installed plugin, sorted by id. */
@@ -242,12 +255,34 @@ export class Warden {
     await this.#reloadIfActive(id);
   }
 
+  /** Removes an operator config value (its default applies again); true when there was one. */
+  async unsetConfig(id: string, key: string): Promise<boolean> {
+    await this.#record(id);
+    const removed = await this.store.config.delete(id, key);
+    await this.#reloadIfActive(id);
+    return removed;
+  }
+
+  /** The signature check of the installed files (a plugin whose files cannot be read is `invalid`). */
+  async signatureOf(id: string): Promise<SignatureCheck> {
+    await this.#record(id);
+    try {
+      return checkSignature(await readPluginPackage(join(this.options.pluginsDir, id)), this.options.trustedKeys);
+    } catch (e) {
+      return { status: 'invalid', message: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
   /**
    * Calls a tool of an enabled plugin with its grants. Tool calls it delegates share this call's
    * deadline.
    */
   async call(id: string, tool: string, input?: CallInput, options: CallOptions = {}): Promise<PluginOutput> {
     this.#open();
+    if (this.options.lazy && !this.#active.has(id) && !this.#errors.has(id)) {
+      const record = await this.store.plugins.get(id);
+      if (record?.enabled) await this.#tryLoad(record);
+    }
     const active = this.#active.get(id);
     if (!active) {
       const record = await this.store.plugins.get(id);
@@ -257,6 +292,13 @@ export class Warden {
     if (!active.loaded.tools.has(tool)) throw new WardenError('NOT_FOUND', `plugin ${id} has no tool "${tool}" (its tools: ${[...active.loaded.tools].join(', ') || 'none'})`);
     const timeoutMs = options.timeoutMs ?? active.loaded.plugin.limits.timeoutMs;
     return runInChain({ chain: [], deadline: Date.now() + timeoutMs }, () => this.#invoke(active, tool, input, { ...options, timeoutMs }));
+  }
+
+  /** The loaded plugin `id`, loading it first if it is enabled and not loaded yet; undefined when disabled. Rejects with the load error. */
+  async ensureLoaded(id: string): Promise<LoadedPlugin | undefined> {
+    const record = await this.#record(id);
+    if (!this.#active.has(id) && record.enabled) await this.#load(id);
+    return this.#active.get(id)?.loaded;
   }
 
   /** Every tool of every loaded plugin, for MCP and the API. */
@@ -304,6 +346,12 @@ export class Warden {
     active.inFlight++;
     try {
       return await active.loaded.plugin.call(tool, input, options);
+    } catch (e) {
+      // The host ended the call: kept in the audit log so `doctor` (in another process) sees it.
+      if (isWardenError(e) && RUNTIME_FAILURES.has(e.code)) {
+        await this.store.audit.append({ plugin: active.loaded.id, capability: 'runtime', detail: `${tool}: ${e.code}`, decision: 'deny', reason: e.message.slice(0, 512) }).catch(() => undefined);
+      }
+      throw e;
     } finally {
       if (--active.inFlight === 0 && active.retired) void active.loaded.plugin.close();
     }

@@ -108,14 +108,16 @@ describe('vault', () => {
     assert.deepEqual(records.map((r) => [r.capability, r.decision, r.detail]), [['vault', 'allow', 'vault get "api_key"']]);
   });
 
-  it('forbidden and not-found look the same to the plugin; forbidden is audited', async () => {
+  it('forbidden and not-found look the same to the plugin; both are audited', async () => {
     const p = await load('v-mixed', [{ vault: ['api_key', 'nope'] }], ['vault:nope']);
     const forbidden = await text(p, 'vault_get', 'api_key');
     const ungrantedOther = await text(p, 'vault_get', 'other_key');
     const notFound = await text(p, 'vault_get', 'nope');
     assert.deepEqual([forbidden, ungrantedOther, notFound], ['<none>', '<none>', '<none>']);
     const records = await denials('v-mixed', 'vault');
-    assert.deepEqual(records.map((r) => r.detail).sort(), ['vault get "api_key"', 'vault get "other_key"']);
+    assert.deepEqual(records.map((r) => [r.detail, r.reason]).sort(), [
+      ['vault get "api_key"', 'not covered by the grant'], ['vault get "nope"', 'no such secret'], ['vault get "other_key"', 'not covered by the grant'],
+    ]);
   });
 
   it('not requested or not granted at all: 0 and a denial', async () => {
