@@ -4,11 +4,9 @@
  * still mean something under the security level, its required config, and recent traps and
  * timeouts.
  */
-import { join } from 'node:path';
 import { effectiveCapabilities, grantStrings } from '../capabilities/grants.js';
 import type { Manifest } from '../manifest/index.js';
-import { readPluginPackage } from '../install/package.js';
-import { pluginConfig, verifyInstalled } from './loader.js';
+import { pluginConfig, readInstalled } from './loader.js';
 import type { Warden } from './warden.js';
 
 export type CheckResult = 'pass' | 'warn' | 'fail';
@@ -51,7 +49,7 @@ async function diagnose(warden: Warden, id: string): Promise<PluginDiagnosis & {
 
   let filesOk = false;
   try {
-    verifyInstalled(record, await readPluginPackage(join(warden.options.pluginsDir, id), new Map(record.modules.map((m) => [m.name, m.sha256]))));
+    await readInstalled(warden.options.pluginsDir, record);
     filesOk = true;
     add('files', 'pass', `${record.modules.length} module(s) present, sha256 matching`);
   } catch (e) {

@@ -105,15 +105,26 @@ async function wasiFor(id: string, effective: readonly Capability[], options: Re
 
 /** Loads an installed, enabled plugin with exactly its effective capabilities. */
 export async function loadInstalled(ctx: LoadContext, record: PluginRecord): Promise<LoadedPlugin> {
-  const { options, store } = ctx;
-  const id = record.id;
-  const pkg = await readPluginPackage(join(options.pluginsDir, id), new Map(record.modules.map((m) => [m.name, m.sha256]))).catch((e: unknown) => {
+  const pkg = await readInstalled(ctx.options.pluginsDir, record);
+  return loadPackage(ctx, record, pkg, await ctx.store.grants.get(record.id));
+}
+
+/** Reads an installed plugin's package and checks it is the one recorded (`HASH_MISMATCH` otherwise). */
+export async function readInstalled(pluginsDir: string, record: PluginRecord): Promise<PluginPackage> {
+  const pkg = await readPluginPackage(join(pluginsDir, record.id), new Map(record.modules.map((m) => [m.name, m.sha256]))).catch((e: unknown) => {
     throw isWardenError(e) && e.code === 'HASH_MISMATCH' ? changedOnDisk(record, [e.message]) : e;
   });
   verifyInstalled(record, pkg);
+  return pkg;
+}
+
+/** Loads `pkg` (already read and checked) as plugin `record.id`, with `granted` (plus the config file's permissions). */
+export async function loadPackage(ctx: LoadContext, record: PluginRecord, pkg: PluginPackage, granted: readonly string[]): Promise<LoadedPlugin> {
+  const { options, store } = ctx;
+  const id = record.id;
   const manifest = pkg.manifest.manifest;
   const policy = options.policies?.[id];
-  const grants = [...(await store.grants.get(id)), ...(policy?.permissions ?? [])];
+  const grants = [...granted, ...(policy?.permissions ?? [])];
   const effective = effectiveCapabilities(manifest.capabilities, grants, options.securityLevel);
   const config = pluginConfig(id, manifest, effective, { ...(await store.config.all(id)), ...policy?.config });
   const caps = capabilityOptions({

@@ -16,12 +16,13 @@ import type { PluginOutput } from '../runtime/plugin-output.js';
 import type { CallInput, CallOptions } from '../runtime/plugin.js';
 import { createSqliteStore } from '../storage/sqlite/store.js';
 import type { AuditPage, AuditQuery, PluginRecord, RemoveOptions, StateStore } from '../storage/driver.js';
-import { readPluginPackage } from '../install/package.js';
+import { readPluginPackage, type PluginPackage } from '../install/package.js';
+import { readSource } from '../install/source.js';
 import { assertPackageAllowed, checkSignature, inspectPackage, type PackageInspection } from '../install/check.js';
 import type { ScanFinding } from '../install/scan.js';
 import type { SignatureCheck } from '../trust/index.js';
 import { commitPlugin, makeStaging, recoverStaging } from './commit.js';
-import { loadInstalled, manifestJson, type LoadedPlugin } from './loader.js';
+import { loadInstalled, loadPackage, manifestJson, type LoadContext, type LoadedPlugin } from './loader.js';
 import { resolveWardenOptions, type PluginChannel, type ResolvedWardenOptions, type WardenOptions } from './options.js';
 
 /** Options of {@link Warden.install}. */
@@ -146,36 +147,40 @@ export class Warden {
    */
   async install(path: string, options: InstallOptions = {}): Promise<InstallResult> {
     this.#open();
-    const pkg = await readPluginPackage(path);
-    const inspection = assertPackageAllowed(pkg, this.options);
-    const { manifest } = pkg.manifest;
-    const id = manifest.name;
-    const previous = await this.store.plugins.get(id);
-    const requested = grantStrings(manifest.capabilities);
-    const asked = options.grant === 'all' ? requested : [...(options.grant ?? [])];
-    const warnings = [...inspection.warnings, ...inspection.scan.findings.map((f) => `${f.severity}: ${f.message}`)];
-    for (const g of asked) if (!requested.includes(g)) warnings.push(`grant "${g}" matches nothing ${id} requests; it has no effect`);
-    const kept = previous ? await this.store.grants.get(id) : [];
-    const grants = [...new Set([...kept.filter((g) => requested.includes(g)), ...asked])].sort();
-    const enabled = options.enable ?? true;
     const staging = await makeStaging(this.options.stagingDir);
+    let next: LoadedPlugin | undefined;
     try {
-      this.#retire(id);
-      await commitPlugin({
-        pkg, grants, staging, store: this.store, pluginsDir: this.options.pluginsDir,
-        record: { id, version: manifest.version, status: 'installed', manifest: manifestJson(manifest), modules: pkg.modules.map((m) => ({ name: m.name, sha256: m.sha256 })), enabled },
-      });
+      const pkg = await readSource(path, staging);
+      const inspection = assertPackageAllowed(pkg, this.options);
+      const { manifest } = pkg.manifest;
+      const id = manifest.name;
+      const previous = await this.store.plugins.get(id);
+      const requested = grantStrings(manifest.capabilities);
+      const asked = options.grant === 'all' ? requested : [...(options.grant ?? [])];
+      const warnings = [...inspection.warnings, ...inspection.scan.findings.map((f) => `${f.severity}: ${f.message}`)];
+      for (const g of asked) if (!requested.includes(g)) warnings.push(`grant "${g}" matches nothing ${id} requests; it has no effect`);
+      const kept = previous ? await this.store.grants.get(id) : [];
+      const grants = [...new Set([...kept.filter((g) => requested.includes(g)), ...asked])].sort();
+      const enabled = options.enable ?? true;
+      const record = { id, version: manifest.version, status: 'installed', manifest: manifestJson(manifest), modules: pkg.modules.map((m) => ({ name: m.name, sha256: m.sha256 })), enabled };
+      // An upgrade of a serving plugin is loaded before anything is committed: if the new version
+      // cannot load, the upgrade is refused and the old one never stops serving.
+      if (enabled && this.#active.has(id)) next = await this.#loadPackage({ ...record, installedAt: 0, updatedAt: 0 }, pkg, grants);
+      await commitPlugin({ pkg, grants, staging, store: this.store, pluginsDir: this.options.pluginsDir, record });
+      this.#errors.delete(id);
+      if (next) this.#swapIn(id, next);
+      else if (enabled) await this.#load(id);
+      else this.#retire(id);
+      return {
+        id, version: manifest.version, requested: manifest.capabilities, granted: grants, risk: riskOf(manifest.capabilities), warnings,
+        upgraded: previous !== undefined, enabled, findings: inspection.scan.findings, signature: inspection.signature,
+      };
     } catch (e) {
-      await rm(staging, { recursive: true, force: true });
-      if (previous?.enabled) await this.#tryLoad(previous);
+      await next?.plugin.close();
       throw e;
+    } finally {
+      await rm(staging, { recursive: true, force: true });
     }
-    this.#errors.delete(id);
-    if (enabled) await this.#load(id);
-    return {
-      id, version: manifest.version, requested: manifest.capabilities, granted: grants, risk: riskOf(manifest.capabilities), warnings,
-      upgraded: previous !== undefined, enabled, findings: inspection.scan.findings, signature: inspection.signature,
-    };
   }
 
   /**
@@ -184,8 +189,13 @@ export class Warden {
    */
   async inspect(path: string): Promise<{ manifest: Manifest; inspection: PackageInspection }> {
     this.#open();
-    const pkg = await readPluginPackage(path);
-    return { manifest: pkg.manifest.manifest, inspection: inspectPackage(pkg, this.options) };
+    const staging = await makeStaging(this.options.stagingDir);
+    try {
+      const pkg = await readSource(path, staging);
+      return { manifest: pkg.manifest.manifest, inspection: inspectPackage(pkg, this.options) };
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
   }
 
   /** Every installed plugin, sorted by id. */
@@ -357,12 +367,26 @@ export class Warden {
     }
   }
 
+  /** Loads a package that is not installed yet (an upgrade), with the grants it will have. */
+  async #loadPackage(record: PluginRecord, pkg: PluginPackage, grants: readonly string[]): Promise<LoadedPlugin> {
+    return loadPackage(this.#context(), record, pkg, grants);
+  }
+
+  #context(): LoadContext {
+    return { options: this.options, store: this.store, host: this.#host, tools: this.#router, channels: this.#channels };
+  }
+
+  #swapIn(id: string, loaded: LoadedPlugin): void {
+    this.#retire(id);
+    this.#active.set(id, { loaded, inFlight: 0, retired: false });
+  }
+
   /** Loads the plugin and swaps it in; the previous instance serves its calls in flight, then closes. */
   async #load(id: string): Promise<void> {
     const record = await this.#record(id);
     let loaded: LoadedPlugin;
     try {
-      loaded = await loadInstalled({ options: this.options, store: this.store, host: this.#host, tools: this.#router, channels: this.#channels }, record);
+      loaded = await loadInstalled(this.#context(), record);
     } catch (e) {
       this.#errors.set(id, e instanceof Error ? e.message : String(e));
       if (record.status !== 'failed') await this.store.plugins.update(id, { status: 'failed' });
@@ -372,8 +396,7 @@ export class Warden {
       await loaded.plugin.close();
       throw new WardenError('CLOSED', 'this Warden was closed while the plugin was loading');
     }
-    this.#retire(id);
-    this.#active.set(id, { loaded, inFlight: 0, retired: false });
+    this.#swapIn(id, loaded);
     this.#errors.delete(id);
     if (record.status !== 'installed') await this.store.plugins.update(id, { status: 'installed' });
   }

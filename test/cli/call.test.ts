@@ -1,25 +1,11 @@
 // `warden call` as a child process: output on stdout, errors on stderr with a code and a
 // non-zero exit status.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { fixturePath as fixture } from '../helpers/fixture.js';
+import { runWarden } from '../helpers/cli.js';
 
-const bin = fileURLToPath(new URL('../../../bin/warden.js', import.meta.url));
-
-function warden(args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
+const warden = (args: string[], stdin?: string) => runWarden(args, stdin === undefined ? {} : { stdin });
 
 describe('warden call', () => {
   it('prints the output of --input', async () => {
