@@ -22,14 +22,16 @@ export interface PluginRecord {
   /** Every module with its sha256. */
   modules: ModuleHash[];
   enabled: boolean;
+  /** The plugin's folder inside the plugins directory, `/`-separated (the id for installed plugins). */
+  location: string;
   /** Milliseconds since the epoch; set by the store. */
   installedAt: number;
   /** Milliseconds since the epoch; set by the store on every change. */
   updatedAt: number;
 }
 
-/** What {@link PluginRegistry.put} takes: the store sets the timestamps. */
-export type PluginRecordInput = Omit<PluginRecord, 'installedAt' | 'updatedAt'>;
+/** What {@link PluginRegistry.put} takes: the store sets the timestamps; `location` defaults to the id. */
+export type PluginRecordInput = Omit<PluginRecord, 'installedAt' | 'updatedAt' | 'location'> & { location?: string };
 
 /** Options of {@link PluginRegistry.remove}. */
 export interface RemoveOptions {

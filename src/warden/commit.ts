@@ -17,7 +17,10 @@ const JOURNAL = 'journal.json';
 
 interface Journal {
   id: string;
+  /** Where the new version goes: `<pluginsDir>/<id>`. */
   target: string;
+  /** The previous version's folder when it lived elsewhere (a plugin found in the plugins directory). */
+  displaced?: string | undefined;
   record: PluginRecordInput;
 }
 
@@ -62,24 +65,27 @@ export async function commitPlugin(options: {
   record: PluginRecordInput;
   grants: readonly string[] | undefined;
   pluginsDir: string;
+  /** The previous version's location inside `pluginsDir`, if any. */
+  previousLocation?: string | undefined;
   staging: string;
   store: StateStore;
 }): Promise<void> {
   const { pkg, record, staging, store } = options;
   const fresh = join(staging, 'new');
-  const old = join(staging, 'old');
   const target = join(options.pluginsDir, record.id);
+  const displaced = options.previousLocation && options.previousLocation !== record.id ? join(options.pluginsDir, options.previousLocation) : undefined;
   await writePackage(pkg, fresh);
   // The package as it will be loaded must pass the same check a load does.
-  verifyInstalled({ ...record, installedAt: 0, updatedAt: 0 }, await readPluginPackage(fresh));
+  verifyInstalled({ ...record, location: record.id, installedAt: 0, updatedAt: 0 }, await readPluginPackage(fresh));
   await mkdir(options.pluginsDir, { recursive: true });
-  const journal: Journal = { id: record.id, target, record };
+  const journal: Journal = { id: record.id, target, displaced, record: { ...record, location: record.id } };
   await writeFile(join(staging, JOURNAL), JSON.stringify(journal), { flush: true });
   try {
-    if (await exists(target)) await rename(target, old);
+    if (await exists(target)) await rename(target, join(staging, 'old'));
+    if (displaced && (await exists(displaced))) await rename(displaced, join(staging, 'displaced'));
     await rename(fresh, target);
     await store.transaction(async (tx) => {
-      await tx.plugins.put(record);
+      await tx.plugins.put(journal.record);
       if (options.grants) await tx.grants.set(record.id, options.grants);
     });
   } catch (e) {
@@ -93,6 +99,7 @@ export async function commitPlugin(options: {
 async function rollBack(staging: string, journal: Journal): Promise<void> {
   if (!(await exists(join(staging, 'new')))) await rm(journal.target, { recursive: true, force: true });
   if (await exists(join(staging, 'old'))) await rename(join(staging, 'old'), journal.target);
+  if (journal.displaced && (await exists(join(staging, 'displaced')))) await rename(join(staging, 'displaced'), journal.displaced);
 }
 
 /** True when the registry holds exactly the journal's record and the files on disk match it. */

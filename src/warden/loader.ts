@@ -111,7 +111,7 @@ export async function loadInstalled(ctx: LoadContext, record: PluginRecord): Pro
 
 /** Reads an installed plugin's package and checks it is the one recorded (`HASH_MISMATCH` otherwise). */
 export async function readInstalled(pluginsDir: string, record: PluginRecord): Promise<PluginPackage> {
-  const pkg = await readPluginPackage(join(pluginsDir, record.id), new Map(record.modules.map((m) => [m.name, m.sha256]))).catch((e: unknown) => {
+  const pkg = await readPluginPackage(join(pluginsDir, ...record.location.split('/')), new Map(record.modules.map((m) => [m.name, m.sha256]))).catch((e: unknown) => {
     throw isWardenError(e) && e.code === 'HASH_MISMATCH' ? changedOnDisk(record, [e.message]) : e;
   });
   verifyInstalled(record, pkg);

@@ -165,8 +165,8 @@ export class Warden {
       const record = { id, version: manifest.version, status: 'installed', manifest: manifestJson(manifest), modules: pkg.modules.map((m) => ({ name: m.name, sha256: m.sha256 })), enabled };
       // An upgrade of a serving plugin is loaded before anything is committed: if the new version
       // cannot load, the upgrade is refused and the old one never stops serving.
-      if (enabled && this.#active.has(id)) next = await this.#loadPackage({ ...record, installedAt: 0, updatedAt: 0 }, pkg, grants);
-      await commitPlugin({ pkg, grants, staging, store: this.store, pluginsDir: this.options.pluginsDir, record });
+      if (enabled && this.#active.has(id)) next = await this.#loadPackage({ ...record, location: id, installedAt: 0, updatedAt: 0 }, pkg, grants);
+      await commitPlugin({ pkg, grants, staging, store: this.store, pluginsDir: this.options.pluginsDir, previousLocation: previous?.location, record });
       this.#errors.delete(id);
       if (next) this.#swapIn(id, next);
       else if (enabled) await this.#load(id);
@@ -227,10 +227,10 @@ export class Warden {
 
   /** Removes a plugin, its files, grants and config, and its KV data unless `keepData`. */
   async remove(id: string, options: RemoveOptions = {}): Promise<void> {
-    await this.#record(id);
+    const record = await this.#record(id);
     this.#retire(id);
     await this.store.plugins.remove(id, options);
-    await rm(join(this.options.pluginsDir, id), { recursive: true, force: true });
+    await rm(this.#folder(record), { recursive: true, force: true });
     this.#errors.delete(id);
   }
 
@@ -277,7 +277,7 @@ export class Warden {
   async signatureOf(id: string): Promise<SignatureCheck> {
     await this.#record(id);
     try {
-      return checkSignature(await readPluginPackage(join(this.options.pluginsDir, id)), this.options.trustedKeys);
+      return checkSignature(await readPluginPackage(this.#folder(await this.#record(id))), this.options.trustedKeys);
     } catch (e) {
       return { status: 'invalid', message: e instanceof Error ? e.message : String(e) };
     }
@@ -328,6 +328,11 @@ export class Warden {
     await this.#host.close();
     this.#active.clear();
     await this.store.close();
+  }
+
+  /** The folder a plugin's files live in. */
+  #folder(record: PluginRecord): string {
+    return join(this.options.pluginsDir, ...record.location.split('/'));
   }
 
   #open(): void {

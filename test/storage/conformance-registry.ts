@@ -42,6 +42,15 @@ export function registrySuite(withStore: WithStore): void {
       await rejectsWithCode(store.plugins.put(pluginRecord('x', { manifest: undefined })), 'INVALID_ARGUMENT');
     }));
 
+    it('keeps where a plugin lives inside the plugins directory (the id by default)', () => withStore(async (store) => {
+      assert.equal((await store.plugins.put(pluginRecord('home'))).location, 'home');
+      assert.equal((await store.plugins.put(pluginRecord('found', { location: 'vendor/found-1.2' }))).location, 'vendor/found-1.2');
+      assert.equal((await store.plugins.get('found'))?.location, 'vendor/found-1.2');
+      for (const location of ['../escape', '/abs', 'a/../b', '.cache/x', 'a//b', '']) {
+        await rejectsWithCode(store.plugins.put(pluginRecord('bad', { location })), 'INVALID_ARGUMENT');
+      }
+    }));
+
     it('grants, adds and revokes capability strings per plugin', () => withStore(async (store) => {
       await store.plugins.put(pluginRecord('p'));
       await store.plugins.put(pluginRecord('q'));

@@ -72,6 +72,11 @@ export const MIGRATIONS: readonly Migration[] = [
         tokenize = 'unicode61 remove_diacritics 2');
     `,
   },
+  {
+    version: 2,
+    description: "plugins.location: the plugin's folder inside the plugins directory",
+    sql: `ALTER TABLE plugins ADD COLUMN location TEXT;`,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -14,6 +14,7 @@ interface PluginRow {
   status: string;
   manifest: string;
   modules: string;
+  location: string | null;
   enabled: number;
   installed_at: number;
   updated_at: number;
@@ -28,10 +29,10 @@ export function createSqliteRegistry(db: Database.Database): {
   const q = {
     get: db.prepare('SELECT * FROM plugins WHERE id = ?'),
     list: db.prepare('SELECT * FROM plugins ORDER BY id'),
-    put: db.prepare(`INSERT INTO plugins (id, version, status, manifest, modules, enabled, installed_at, updated_at)
-      VALUES (@id, @version, @status, @manifest, @modules, @enabled, @now, @now)
+    put: db.prepare(`INSERT INTO plugins (id, version, status, manifest, modules, enabled, location, installed_at, updated_at)
+      VALUES (@id, @version, @status, @manifest, @modules, @enabled, @location, @now, @now)
       ON CONFLICT (id) DO UPDATE SET version = excluded.version, status = excluded.status, manifest = excluded.manifest,
-        modules = excluded.modules, enabled = excluded.enabled, updated_at = excluded.updated_at`),
+        modules = excluded.modules, enabled = excluded.enabled, location = excluded.location, updated_at = excluded.updated_at`),
     update: db.prepare('UPDATE plugins SET status = ?, enabled = ?, updated_at = ? WHERE id = ?'),
     remove: db.prepare('DELETE FROM plugins WHERE id = ?'),
     dropKv: db.prepare('DELETE FROM kv WHERE plugin = ?'),
@@ -71,9 +72,10 @@ export function createSqliteRegistry(db: Database.Database): {
       for (const f of ['version', 'status'] as const) if (typeof record[f] !== 'string') throw invalid(`record.${f} must be a string`, `record.${f}`);
       if (typeof record.enabled !== 'boolean') throw invalid('record.enabled must be a boolean', 'record.enabled');
       const modules = modulesArg(record.modules);
+      const location = locationArg(record.location ?? record.id);
       return db.transaction(() => {
         q.put.run({ id: record.id, version: record.version, status: record.status, manifest: jsonArg(record.manifest, 'record.manifest'),
-          modules: JSON.stringify(modules), enabled: record.enabled ? 1 : 0, now: Date.now() });
+          modules: JSON.stringify(modules), enabled: record.enabled ? 1 : 0, location, now: Date.now() });
         return get(record.id)!;
       }).immediate();
     },
@@ -161,6 +163,14 @@ function modulesArg(value: unknown): ModuleHash[] {
   });
 }
 
+/** A folder inside the plugins directory: relative, `/`-separated, no `.` or `..` segments, not under `.cache`. */
+function locationArg(value: unknown): string {
+  const ok = typeof value === 'string' && value.length > 0 && value.length <= 1024 && !value.startsWith('/') && !value.includes('\\') && !value.includes('\0')
+    && value.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..') && value.split('/')[0] !== '.cache';
+  if (!ok) throw invalid('record.location must be a relative folder inside the plugins directory (no "..", not under .cache)', 'record.location');
+  return value;
+}
+
 function toRecord(row: PluginRow): PluginRecord {
   return {
     id: row.id,
@@ -169,6 +179,7 @@ function toRecord(row: PluginRow): PluginRecord {
     manifest: JSON.parse(row.manifest),
     modules: JSON.parse(row.modules) as ModuleHash[],
     enabled: row.enabled === 1,
+    location: row.location ?? row.id,
     installedAt: row.installed_at,
     updatedAt: row.updated_at,
   };
