@@ -22,5 +22,8 @@ export { createSqliteStore, type StateStore } from './storage/index.js';
 export {
   capabilityFunctions, capabilityOptions, allowedHosts, effectiveCapabilities, type SecurityLevel,
 } from './capabilities/index.js';
-export { Warden, type InstallOptions, type InstallResult, type PluginSummary, type PluginChannel, type WardenOptions } from './warden/index.js';
+export {
+  Warden, runDoctor, type InstallOptions, type InstallResult, type PluginSummary, type PluginChannel, type WardenOptions, type ReloadResult, type ToolInfo,
+  type PluginEvent, type WardenEvents, type DoctorReport,
+} from './warden/index.js';
 export type { HostTool, ToolCallRequest } from './capabilities/index.js';

@@ -43,8 +43,8 @@ function parseJournal(text: string | undefined): Journal | undefined {
   }
 }
 
-/** Writes the package's files (manifest, modules, signature) from memory into `dir`. */
-async function writePackage(pkg: PluginPackage, dir: string): Promise<void> {
+/** Writes the package's files (manifest, modules, signature) from memory into `dir` (which must not exist yet). */
+export async function writePackage(pkg: PluginPackage, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o755 });
   const write = async (rel: string, data: string | Uint8Array): Promise<void> => {
     const path = join(dir, ...rel.split('/'));

@@ -2,6 +2,9 @@
  * The Warden: installed plugins, their grants, loading and routing. Anything exported here is
  * public API.
  */
-export { Warden, type InstallOptions, type InstallResult, type PluginSummary } from './warden.js';
+export { Warden, type ReloadResult } from './warden.js';
+export type { InstallOptions, InstallResult, PluginSummary, ToolInfo } from './types.js';
+export type { PluginEvent, WardenEvents } from './events.js';
+export { runDoctor, type DoctorReport, type DoctorCheck, type PluginDiagnosis } from './doctor.js';
 export type { PluginChannel, WardenOptions } from './options.js';
 export type { LoadedPlugin } from './loader.js';

@@ -1,8 +1,8 @@
 /**
  * The Warden: the host of the architecture diagram. It owns the state store and the runtime,
  * installs plugins, keeps their grants, loads each enabled one with exactly its effective
- * capabilities, routes tool calls between plugins and the host, and swaps instances when grants
- * or config change. The CLI, the REST API and MCP are thin adapters over this class.
+ * capabilities, routes tool calls between plugins and the host, and swaps instances when grants,
+ * config or files change. The CLI, the REST API and MCP are thin adapters over this class.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,105 +10,81 @@ import { WardenError, isWardenError } from '../errors.js';
 import { createToolRouter, currentDelegation, runInChain, type ToolDispatcher } from '../capabilities/tool.js';
 import type { ChannelAdapter } from '../capabilities/channel/adapter.js';
 import { grantStrings } from '../capabilities/grants.js';
-import { riskOf, type Capability, type Manifest, type RiskLevel } from '../manifest/index.js';
+import { riskOf, type Capability, type Manifest } from '../manifest/index.js';
 import { Host } from '../host.js';
 import type { PluginOutput } from '../runtime/plugin-output.js';
 import type { CallInput, CallOptions } from '../runtime/plugin.js';
 import { createSqliteStore } from '../storage/sqlite/store.js';
-import type { AuditPage, AuditQuery, PluginRecord, RemoveOptions, StateStore } from '../storage/driver.js';
+import type { AuditPage, AuditQuery, AuditStore, PluginRecord, RemoveOptions, StateStore } from '../storage/driver.js';
 import { readPluginPackage, type PluginPackage } from '../install/package.js';
 import { readSource } from '../install/source.js';
 import { assertPackageAllowed, checkSignature, inspectPackage, type PackageInspection } from '../install/check.js';
-import type { ScanFinding } from '../install/scan.js';
 import type { SignatureCheck } from '../trust/index.js';
 import { commitPlugin, makeStaging, recoverStaging } from './commit.js';
-import { loadInstalled, loadPackage, manifestJson, type LoadContext, type LoadedPlugin } from './loader.js';
+import { findPluginFolders } from './discover.js';
+import { WardenEmitter, type PluginEvent } from './events.js';
+import { loadInstalled, loadPackage, manifestJson, verifyInstalled, type LoadContext, type LoadedPlugin } from './loader.js';
 import { resolveWardenOptions, type PluginChannel, type ResolvedWardenOptions, type WardenOptions } from './options.js';
+import { PendingUpgrades } from './pending.js';
+import { ServingSet } from './serving.js';
+import type { InstallOptions, InstallResult, PluginSummary, ToolInfo } from './types.js';
+import { watchPluginsDir, type StopWatching } from './watch.js';
 
-/** Options of {@link Warden.install}. */
-export interface InstallOptions {
-  /** Grant strings (`storage:kv`, `network:api.example.com`), or `'all'` for everything requested. Nothing by default. */
-  grant?: readonly string[] | 'all';
-  /** Enable (load) the plugin once installed. @default true */
-  enable?: boolean;
-}
+const HOOKS = { enable: 'on_enable', disable: 'on_disable' } as const;
 
-/** What {@link Warden.install} did. */
-export interface InstallResult {
+/** What {@link Warden.reload} found for one plugin. */
+export interface ReloadResult {
   id: string;
-  version: string;
-  /** The capabilities the manifest requests, with their risk. */
-  requested: Capability[];
-  /** The grants the plugin holds now. */
-  granted: string[];
-  /** The highest risk among the requested capabilities. */
-  risk: RiskLevel;
-  /** Non-fatal findings (manifest warnings, grants that match nothing requested). */
-  warnings: string[];
-  /** What the scan flagged (nothing refused, or the install would have failed). */
-  findings: ScanFinding[];
-  /** The signature check (`missing` when unsigned). */
-  signature: SignatureCheck;
-  /** True when an earlier version was replaced. */
-  upgraded: boolean;
-  enabled: boolean;
+  outcome: 'unchanged' | 'reloaded' | 'discovered' | 'pending-consent' | 'failed';
+  message?: string;
 }
 
-/** One installed plugin, as `list` shows it. */
-export interface PluginSummary {
-  id: string;
-  version: string;
-  /** `installed`, or `failed` when it could not be loaded. */
-  status: string;
-  enabled: boolean;
-  /** True when an instance is serving. */
-  loaded: boolean;
-  /** The highest risk among its effective capabilities when loaded, else among those requested. */
-  risk: RiskLevel;
-  tools: string[];
-  /** Why it failed, when it did. */
-  lastError?: string;
-}
-
-
-/** Failures that mean the plugin misbehaved (not a denial, not bad input): `doctor` reports them. */
-const RUNTIME_FAILURES: ReadonlySet<string> = new Set(['TRAP', 'TIMEOUT', 'STACK_OVERFLOW', 'MEMORY_LIMIT', 'WORKER_CRASHED', 'INVALID_MEMORY_ACCESS']);
-
-interface Active {
-  loaded: LoadedPlugin;
-  inFlight: number;
-  retired: boolean;
-}
-
-export class Warden {
+export class Warden extends WardenEmitter {
   readonly store: StateStore;
   readonly options: ResolvedWardenOptions;
   readonly #host: Host;
-  readonly #active = new Map<string, Active>();
+  readonly #serving: ServingSet;
   readonly #errors = new Map<string, string>();
   readonly #router: ToolDispatcher;
   readonly #channels: Record<string, ChannelAdapter>;
+  readonly #context: LoadContext;
+  readonly #pending: PendingUpgrades;
+  #stopWatching: StopWatching | undefined;
   #closed = false;
 
   private constructor(options: ResolvedWardenOptions, store: StateStore) {
+    super();
     this.options = options;
     this.store = store;
     this.#host = new Host({ ...options.runtime });
+    this.#pending = new PendingUpgrades(join(options.dataDir, 'pending'));
+    this.#serving = new ServingSet({
+      onChange: () => this.emit('tools-changed'),
+      onRuntimeFailure: (id, tool, e) => {
+        // Kept in the audit log so `doctor` (in another process) sees it.
+        void store.audit.append({ plugin: id, capability: 'runtime', detail: `${tool}: ${e.code}`, decision: 'deny', reason: e.message.slice(0, 512) }).catch(() => undefined);
+      },
+    });
     const tools = options.tools ?? {};
     this.#router = createToolRouter({
       plugin: (id) => {
-        const a = this.#active.get(id);
-        return a && { plugin: { call: (tool, input, o) => this.#invoke(a, tool, input, o) }, tools: a.loaded.tools, risk: a.loaded.risk };
+        const loaded = this.#serving.get(id);
+        return loaded && { plugin: { call: (tool, input, o) => this.#serving.call(id, tool, input, o) }, tools: loaded.tools, risk: loaded.risk };
       },
       hostTool: (name) => (Object.hasOwn(tools, name) ? tools[name] : undefined),
     });
     this.#channels = Object.fromEntries(Object.entries(options.channels ?? {}).map(([name, c]) => [name, 'send' in c ? c : this.#pluginChannel(c)]));
+    const tapped: StateStore = {
+      kv: store.kv, vault: store.vault, audit: this.#auditTap(store.audit), memory: store.memory, plugins: store.plugins, grants: store.grants, config: store.config,
+      transaction: (fn) => store.transaction(fn), close: () => store.close(),
+    };
+    this.#context = { options, store: tapped, host: this.#host, tools: this.#router, channels: this.#channels };
   }
 
   /**
    * Opens the data directory (creating it), finishes or undoes any install a crash interrupted,
-   * and loads every enabled plugin. A plugin that fails to load is marked `failed` and the others
-   * still load.
+   * and loads every enabled plugin (unless `lazy`). A plugin that fails to load is marked
+   * `failed` and the others still load.
    *
    * @example
    * ```ts
@@ -132,7 +108,7 @@ export class Warden {
       for (const record of await store.plugins.list()) {
         const enabled = resolved.policies?.[record.id]?.enabled ?? record.enabled;
         if (enabled !== record.enabled) await store.plugins.update(record.id, { enabled });
-        if (enabled && !options.lazy) await warden.#tryLoad(record);
+        if (enabled && !options.lazy) await warden.#tryLoad(record.id);
       }
     } catch (e) {
       await warden.close();
@@ -142,42 +118,29 @@ export class Warden {
   }
 
   /**
-   * Installs (or upgrades) the plugin at `path` — a plugin directory or a `.wasm` with an embedded
-   * manifest — and, unless `enable: false`, loads it. Nothing is granted unless asked for.
+   * Installs (or upgrades) the plugin at `path` — a plugin directory, a `.wasm` with an embedded
+   * manifest, or a `.zip` / `.tar.gz` archive of one — and, unless `enable: false`, loads it.
+   * Nothing is granted unless asked for. An upgrade that requests capabilities the serving
+   * version neither requested nor holds waits for consent (see {@link InstallResult.pendingConsent}).
    */
   async install(path: string, options: InstallOptions = {}): Promise<InstallResult> {
     this.#open();
     const staging = await makeStaging(this.options.stagingDir);
-    let next: LoadedPlugin | undefined;
     try {
       const pkg = await readSource(path, staging);
       const inspection = assertPackageAllowed(pkg, this.options);
-      const { manifest } = pkg.manifest;
-      const id = manifest.name;
+      const id = pkg.manifest.manifest.name;
       const previous = await this.store.plugins.get(id);
-      const requested = grantStrings(manifest.capabilities);
-      const asked = options.grant === 'all' ? requested : [...(options.grant ?? [])];
-      const warnings = [...inspection.warnings, ...inspection.scan.findings.map((f) => `${f.severity}: ${f.message}`)];
-      for (const g of asked) if (!requested.includes(g)) warnings.push(`grant "${g}" matches nothing ${id} requests; it has no effect`);
-      const kept = previous ? await this.store.grants.get(id) : [];
-      const grants = [...new Set([...kept.filter((g) => requested.includes(g)), ...asked])].sort();
-      const enabled = options.enable ?? true;
-      const record = { id, version: manifest.version, status: 'installed', manifest: manifestJson(manifest), modules: pkg.modules.map((m) => ({ name: m.name, sha256: m.sha256 })), enabled };
-      // An upgrade of a serving plugin is loaded before anything is committed: if the new version
-      // cannot load, the upgrade is refused and the old one never stops serving.
-      if (enabled && this.#active.has(id)) next = await this.#loadPackage({ ...record, location: id, installedAt: 0, updatedAt: 0 }, pkg, grants);
-      await commitPlugin({ pkg, grants, staging, store: this.store, pluginsDir: this.options.pluginsDir, previousLocation: previous?.location, record });
-      this.#errors.delete(id);
-      if (next) this.#swapIn(id, next);
-      else if (enabled) await this.#load(id);
-      else this.#retire(id);
-      return {
-        id, version: manifest.version, requested: manifest.capabilities, granted: grants, risk: riskOf(manifest.capabilities), warnings,
-        upgraded: previous !== undefined, enabled, findings: inspection.scan.findings, signature: inspection.signature,
-      };
-    } catch (e) {
-      await next?.plugin.close();
-      throw e;
+      const asked = options.grant === 'all' ? grantStrings(pkg.manifest.manifest.capabilities) : [...(options.grant ?? [])];
+      const newRequests = previous ? await this.#newRequests(previous, pkg.manifest.manifest, asked) : [];
+      if (newRequests.length > 0) {
+        await this.#pending.put(pkg);
+        await this.store.plugins.update(id, { status: 'pending-consent' });
+        this.#event({ id, event: 'pending-consent', message: `version ${pkg.manifest.manifest.version} requests ${newRequests.join(', ')}` });
+        return this.#installResult(pkg, inspection, await this.store.grants.get(id), asked, { upgraded: true, enabled: false, pendingConsent: newRequests });
+      }
+      const result = await this.#commit(pkg, staging, previous, asked, options.enable ?? true);
+      return this.#installResult(pkg, inspection, result.grants, asked, { upgraded: previous !== undefined, enabled: result.enabled });
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
@@ -185,7 +148,7 @@ export class Warden {
 
   /**
    * Reads and checks the plugin at `path` as {@link install} would, without installing it: its
-   * manifest, the scan's findings and the signature check. Refuses nothing (see `report.refused`).
+   * manifest, the scan's findings and the signature check. Refuses nothing (see `scan.refused`).
    */
   async inspect(path: string): Promise<{ manifest: Manifest; inspection: PackageInspection }> {
     this.#open();
@@ -205,40 +168,65 @@ export class Warden {
   }
 
   /** One installed plugin's record and state; `NOT_FOUND` for an unknown id. */
-  async info(id: string): Promise<PluginSummary & { record: PluginRecord; granted: string[]; effective?: Capability[] }> {
+  async info(id: string): Promise<PluginSummary & { record: PluginRecord; granted: string[]; effective?: Capability[]; pending?: { version: string; requests: string[] } }> {
     const record = await this.#record(id);
-    const effective = this.#active.get(id)?.loaded.effective;
-    return { ...this.#summary(record), record, granted: await this.store.grants.get(id), ...(effective && { effective }) };
+    const effective = this.#serving.get(id)?.effective;
+    const pending = record.status === 'pending-consent' ? await this.#pending.get(id).catch(() => undefined) : undefined;
+    return {
+      ...this.#summary(record), record, granted: await this.store.grants.get(id), ...(effective && { effective }),
+      ...(pending && { pending: { version: pending.manifest.manifest.version, requests: grantStrings(pending.manifest.manifest.capabilities) } }),
+    };
   }
 
-  /** Enables and loads a plugin; a load failure marks it `failed` and rejects with the cause. */
+  /**
+   * Enables a plugin: it loads, runs its `on_enable` hook, and serves. A pending upgrade is
+   * accepted (with the grants it holds). A trap or timeout in `on_enable` marks it failed and
+   * leaves it disabled.
+   */
   async enable(id: string): Promise<void> {
-    await this.#record(id);
+    const record = await this.#record(id);
+    if (record.status === 'pending-consent') {
+      const pkg = await this.#pending.get(id);
+      if (pkg) {
+        const staging = await makeStaging(this.options.stagingDir);
+        try {
+          await this.#commit(pkg, staging, record, [], true);
+        } finally {
+          await rm(staging, { recursive: true, force: true });
+        }
+        await this.#pending.remove(id);
+        return;
+      }
+    }
     await this.store.plugins.update(id, { enabled: true });
-    await this.#load(id);
+    await this.#load(id, { hook: true });
+    this.#event({ id, event: 'enabled' });
   }
 
-  /** Disables a plugin at once: new calls are refused, calls in flight finish. */
+  /** Disables a plugin at once (after its `on_disable` hook): new calls are refused, calls in flight finish. */
   async disable(id: string): Promise<void> {
     await this.#record(id);
     await this.store.plugins.update(id, { enabled: false });
-    this.#retire(id);
+    await this.#stop(id);
+    this.#event({ id, event: 'disabled' });
   }
 
   /** Removes a plugin, its files, grants and config, and its KV data unless `keepData`. */
   async remove(id: string, options: RemoveOptions = {}): Promise<void> {
     const record = await this.#record(id);
-    this.#retire(id);
+    await this.#stop(id);
     await this.store.plugins.remove(id, options);
     await rm(this.#folder(record), { recursive: true, force: true });
+    await this.#pending.remove(id);
     this.#errors.delete(id);
+    this.#event({ id, event: 'removed' });
   }
 
   /** Adds grants; a loaded plugin is swapped for one with the new grants (calls in flight finish). */
   async grant(id: string, grants: readonly string[]): Promise<string[]> {
     await this.#record(id);
     await this.store.grants.add(id, grants);
-    await this.#reloadIfActive(id);
+    await this.#reloadIfServing(id);
     return this.store.grants.get(id);
   }
 
@@ -246,38 +234,38 @@ export class Warden {
   async revoke(id: string, grants: readonly string[]): Promise<number> {
     await this.#record(id);
     const n = await this.store.grants.revoke(id, grants);
-    await this.#reloadIfActive(id);
+    await this.#reloadIfServing(id);
     return n;
   }
 
-  /** Sets an operator config value of a plugin (a key its manifest declares). */
+  /** Sets an operator config value of a plugin (a key its manifest declares), typed as declared. */
   async setConfig(id: string, key: string, value: string | number | boolean): Promise<void> {
     const record = await this.#record(id);
-    const entry = (record.manifest as { config?: Record<string, { type: string }> }).config?.[key];
-    if (!entry || !Object.hasOwn((record.manifest as { config: object }).config, key)) {
-      throw new WardenError('NOT_FOUND', `plugin ${id} declares no config key "${key}": see \`warden plugin info ${id}\` for its keys`);
-    }
-    const typed = entry.type === 'number' ? Number(value) : entry.type === 'boolean' ? (value === true || value === 'true' ? true : value === false || value === 'false' ? false : undefined) : String(value);
-    if (typed === undefined || (typeof typed === 'number' && !Number.isFinite(typed))) {
+    const config = (record.manifest as Manifest).config;
+    const entry = Object.hasOwn(config, key) ? config[key] : undefined;
+    if (!entry) throw new WardenError('NOT_FOUND', `plugin ${id} declares no config key "${key}": see \`warden plugin info ${id}\` for its keys`);
+    const text = String(value);
+    const typed = entry.type === 'number' ? Number(text) : entry.type === 'boolean' ? ({ true: true, false: false } as Record<string, boolean>)[text] : text;
+    if (typed === undefined || (typeof typed === 'number' && (text.trim() === '' || !Number.isFinite(typed)))) {
       throw new WardenError('INVALID_ARGUMENT', `config "${key}" of ${id} is a ${entry.type}; got ${JSON.stringify(value)}`);
     }
     await this.store.config.set(id, key, typed);
-    await this.#reloadIfActive(id);
+    await this.#reloadIfServing(id);
   }
 
   /** Removes an operator config value (its default applies again); true when there was one. */
   async unsetConfig(id: string, key: string): Promise<boolean> {
     await this.#record(id);
     const removed = await this.store.config.delete(id, key);
-    await this.#reloadIfActive(id);
+    await this.#reloadIfServing(id);
     return removed;
   }
 
   /** The signature check of the installed files (a plugin whose files cannot be read is `invalid`). */
   async signatureOf(id: string): Promise<SignatureCheck> {
-    await this.#record(id);
+    const record = await this.#record(id);
     try {
-      return checkSignature(await readPluginPackage(this.#folder(await this.#record(id))), this.options.trustedKeys);
+      return checkSignature(await readPluginPackage(this.#folder(record)), this.options.trustedKeys);
     } catch (e) {
       return { status: 'invalid', message: e instanceof Error ? e.message : String(e) };
     }
@@ -289,31 +277,31 @@ export class Warden {
    */
   async call(id: string, tool: string, input?: CallInput, options: CallOptions = {}): Promise<PluginOutput> {
     this.#open();
-    if (this.options.lazy && !this.#active.has(id) && !this.#errors.has(id)) {
+    if (this.options.lazy && !this.#serving.has(id) && !this.#errors.has(id)) {
       const record = await this.store.plugins.get(id);
-      if (record?.enabled) await this.#tryLoad(record);
+      if (record?.enabled) await this.#tryLoad(id);
     }
-    const active = this.#active.get(id);
-    if (!active) {
+    const loaded = this.#serving.get(id);
+    if (!loaded) {
       const record = await this.store.plugins.get(id);
       if (!record) throw new WardenError('NOT_FOUND', `no plugin "${id}" is installed: see \`warden plugin list\``);
       throw new WardenError('NOT_FOUND', record.enabled ? `plugin ${id} failed to load (${this.#errors.get(id) ?? 'unknown error'}): run \`warden plugin doctor\`` : `plugin ${id} is disabled: enable it with \`warden plugin enable ${id}\``);
     }
-    if (!active.loaded.tools.has(tool)) throw new WardenError('NOT_FOUND', `plugin ${id} has no tool "${tool}" (its tools: ${[...active.loaded.tools].join(', ') || 'none'})`);
-    const timeoutMs = options.timeoutMs ?? active.loaded.plugin.limits.timeoutMs;
-    return runInChain({ chain: [], deadline: Date.now() + timeoutMs }, () => this.#invoke(active, tool, input, { ...options, timeoutMs }));
+    if (!loaded.tools.has(tool)) throw new WardenError('NOT_FOUND', `plugin ${id} has no tool "${tool}" (its tools: ${[...loaded.tools].join(', ') || 'none'})`);
+    const timeoutMs = options.timeoutMs ?? loaded.plugin.limits.timeoutMs;
+    return runInChain({ chain: [], deadline: Date.now() + timeoutMs }, () => this.#serving.call(id, tool, input, { ...options, timeoutMs }));
   }
 
   /** The loaded plugin `id`, loading it first if it is enabled and not loaded yet; undefined when disabled. Rejects with the load error. */
   async ensureLoaded(id: string): Promise<LoadedPlugin | undefined> {
     const record = await this.#record(id);
-    if (!this.#active.has(id) && record.enabled) await this.#load(id);
-    return this.#active.get(id)?.loaded;
+    if (!this.#serving.has(id) && record.enabled) await this.#load(id);
+    return this.#serving.get(id);
   }
 
   /** Every tool of every loaded plugin, for MCP and the API. */
-  tools(): { plugin: string; name: string; description: string; parameters: unknown }[] {
-    return [...this.#active.values()].flatMap(({ loaded }) => loaded.manifest.tools.map((t) => ({ plugin: loaded.id, name: t.name, description: t.description, parameters: t.parameters })));
+  tools(): ToolInfo[] {
+    return this.#serving.all().flatMap((loaded) => loaded.manifest.tools.map((t) => ({ plugin: loaded.id, name: t.name, description: t.description, parameters: t.parameters })));
   }
 
   /** Audit records, newest first (filter by plugin, capability, decision, time). */
@@ -321,19 +309,46 @@ export class Warden {
     return this.store.audit.query(query);
   }
 
-  /** Unloads every plugin (calls in flight are ended with `CLOSED`) and closes the store. Idempotent. */
+  /**
+   * Brings the serving plugins in line with the plugins directory: a plugin whose files changed
+   * is checked (scan, signature) and swapped in, or keeps its old version serving when the new
+   * files are invalid or half-written; a new plugin folder is registered (enabled when
+   * `autoEnable`, with only the config file's permissions). With `id`, only that plugin.
+   */
+  async reload(id?: string): Promise<ReloadResult[]> {
+    this.#open();
+    const records = id === undefined ? await this.store.plugins.list() : [await this.#record(id)];
+    const results: ReloadResult[] = [];
+    for (const record of records) results.push(await this.#reloadOne(record));
+    if (id === undefined) results.push(...(await this.#discover(records)));
+    return results;
+  }
+
+  /** Watches the plugins directory and reloads what changes; returns a function that stops it. */
+  watch(): StopWatching {
+    this.#open();
+    this.#stopWatching?.();
+    const stop = watchPluginsDir(this.options.pluginsDir, async () => {
+      if (!this.#closed) await this.reload();
+    });
+    this.#stopWatching = stop;
+    return () => {
+      stop();
+      if (this.#stopWatching === stop) this.#stopWatching = undefined;
+    };
+  }
+
+  /** Stops watching, unloads every plugin (calls in flight end with `CLOSED`) and closes the store. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopWatching?.();
     await this.#host.close();
-    this.#active.clear();
+    this.#serving.clear();
     await this.store.close();
   }
 
-  /** The folder a plugin's files live in. */
-  #folder(record: PluginRecord): string {
-    return join(this.options.pluginsDir, ...record.location.split('/'));
-  }
+  // --- internals ---
 
   #open(): void {
     if (this.#closed) throw new WardenError('CLOSED', 'this Warden is closed');
@@ -346,9 +361,31 @@ export class Warden {
     return record;
   }
 
+  /** The folder a plugin's files live in. */
+  #folder(record: PluginRecord): string {
+    return join(this.options.pluginsDir, ...record.location.split('/'));
+  }
+
+  #event(event: PluginEvent): void {
+    this.emit('plugin', event);
+  }
+
+  /** The audit store plugins write through: denials are also emitted as `denied` events. */
+  #auditTap(audit: AuditStore): AuditStore {
+    return {
+      append: async (entry) => {
+        const id = await audit.append(entry);
+        if (entry.decision === 'deny') this.emit('denied', entry);
+        return id;
+      },
+      query: (q) => audit.query(q),
+      prune: (before) => audit.prune(before),
+    };
+  }
+
   #summary(record: PluginRecord): PluginSummary {
-    const loaded = this.#active.get(record.id)?.loaded;
-    const manifest = record.manifest as { tools?: { name: string }[]; capabilities?: Capability[] };
+    const loaded = this.#serving.get(record.id);
+    const manifest = record.manifest as Partial<Manifest>;
     const error = this.#errors.get(record.id);
     return {
       id: record.id, version: record.version, status: record.status, enabled: record.enabled, loaded: loaded !== undefined,
@@ -357,73 +394,195 @@ export class Warden {
     };
   }
 
-  async #invoke(active: Active, tool: string, input: CallInput, options: CallOptions): Promise<PluginOutput> {
-    active.inFlight++;
+  #installResult(pkg: PluginPackage, inspection: PackageInspection, granted: string[], asked: readonly string[], extra: Pick<InstallResult, 'upgraded' | 'enabled' | 'pendingConsent'>): InstallResult {
+    const { manifest } = pkg.manifest;
+    const requested = grantStrings(manifest.capabilities);
+    const warnings = [...inspection.warnings, ...inspection.scan.findings.map((f) => `${f.severity}: ${f.message}`)];
+    for (const g of asked) if (!requested.includes(g)) warnings.push(`grant "${g}" matches nothing ${manifest.name} requests; it has no effect`);
+    return {
+      id: manifest.name, version: manifest.version, requested: manifest.capabilities, granted, risk: riskOf(manifest.capabilities),
+      warnings, findings: inspection.scan.findings, signature: inspection.signature, ...extra,
+    };
+  }
+
+  /** What `manifest` requests that the installed version neither requested nor holds, and that the operator did not grant now. */
+  async #newRequests(previous: PluginRecord, manifest: Manifest, asked: readonly string[]): Promise<string[]> {
+    const before = new Set([...grantStrings((previous.manifest as Manifest).capabilities ?? []), ...(await this.store.grants.get(previous.id)), ...asked]);
+    return grantStrings(manifest.capabilities).filter((g) => !before.has(g));
+  }
+
+  /**
+   * Commits `pkg` as its plugin and serves it. A serving plugin's new version is loaded before
+   * anything is committed: if it cannot load, nothing changes and the old one keeps serving.
+   */
+  async #commit(pkg: PluginPackage, staging: string, previous: PluginRecord | undefined, asked: readonly string[], enable: boolean): Promise<{ grants: string[]; enabled: boolean }> {
+    const { manifest } = pkg.manifest;
+    const id = manifest.name;
+    const requested = grantStrings(manifest.capabilities);
+    const kept = previous ? (await this.store.grants.get(id)).filter((g) => requested.includes(g)) : [];
+    const grants = [...new Set([...kept, ...asked])].sort();
+    const record = { id, version: manifest.version, status: 'installed', manifest: manifestJson(manifest), modules: pkg.modules.map((m) => ({ name: m.name, sha256: m.sha256 })), enabled: enable };
+    const upgradeInPlace = enable && this.#serving.has(id);
+    const next = upgradeInPlace ? await loadPackage(this.#context, { ...record, location: id, installedAt: 0, updatedAt: 0 }, pkg, grants) : undefined;
     try {
-      return await active.loaded.plugin.call(tool, input, options);
+      await commitPlugin({ pkg, grants, staging, store: this.store, pluginsDir: this.options.pluginsDir, previousLocation: previous?.location, record });
     } catch (e) {
-      // The host ended the call: kept in the audit log so `doctor` (in another process) sees it.
-      if (isWardenError(e) && RUNTIME_FAILURES.has(e.code)) {
-        await this.store.audit.append({ plugin: active.loaded.id, capability: 'runtime', detail: `${tool}: ${e.code}`, decision: 'deny', reason: e.message.slice(0, 512) }).catch(() => undefined);
-      }
+      await next?.plugin.close();
       throw e;
-    } finally {
-      if (--active.inFlight === 0 && active.retired) void active.loaded.plugin.close();
     }
+    await this.#pending.remove(id);
+    this.#errors.delete(id);
+    if (next) this.#serving.swapIn(id, next);
+    else if (enable) await this.#load(id, { hook: true });
+    else this.#serving.retire(id);
+    this.#event({ id, event: previous ? 'upgraded' : 'installed' });
+    return { grants, enabled: enable };
   }
 
-  /** Loads a package that is not installed yet (an upgrade), with the grants it will have. */
-  async #loadPackage(record: PluginRecord, pkg: PluginPackage, grants: readonly string[]): Promise<LoadedPlugin> {
-    return loadPackage(this.#context(), record, pkg, grants);
-  }
-
-  #context(): LoadContext {
-    return { options: this.options, store: this.store, host: this.#host, tools: this.#router, channels: this.#channels };
-  }
-
-  #swapIn(id: string, loaded: LoadedPlugin): void {
-    this.#retire(id);
-    this.#active.set(id, { loaded, inFlight: 0, retired: false });
-  }
-
-  /** Loads the plugin and swaps it in; the previous instance serves its calls in flight, then closes. */
-  async #load(id: string): Promise<void> {
+  /**
+   * Loads the plugin and swaps it in; the previous version serves its calls in flight, then
+   * closes. With `hook`, `on_enable` runs first and a failure there poisons the plugin.
+   */
+  async #load(id: string, { hook = false } = {}): Promise<void> {
     const record = await this.#record(id);
     let loaded: LoadedPlugin;
     try {
-      loaded = await loadInstalled(this.#context(), record);
+      loaded = await loadInstalled(this.#context, record);
+      if (hook) await this.#runHook(loaded, HOOKS.enable);
     } catch (e) {
-      this.#errors.set(id, e instanceof Error ? e.message : String(e));
-      if (record.status !== 'failed') await this.store.plugins.update(id, { status: 'failed' });
+      await this.#fail(record, e, hook);
       throw e;
     }
     if (this.#closed) {
       await loaded.plugin.close();
       throw new WardenError('CLOSED', 'this Warden was closed while the plugin was loading');
     }
-    this.#swapIn(id, loaded);
+    this.#serving.swapIn(id, loaded);
     this.#errors.delete(id);
     if (record.status !== 'installed') await this.store.plugins.update(id, { status: 'installed' });
   }
 
-  async #tryLoad(record: PluginRecord): Promise<void> {
+  /** Marks a plugin failed; a failed `on_enable` also disables it (its `on_disable` is never run). */
+  async #fail(record: PluginRecord, e: unknown, disable: boolean): Promise<void> {
+    const message = e instanceof Error ? e.message : String(e);
+    this.#errors.set(record.id, message);
+    this.#serving.retire(record.id);
+    if (record.status !== 'failed' || (disable && record.enabled)) await this.store.plugins.update(record.id, { status: 'failed', ...(disable && { enabled: false }) });
+    this.#event({ id: record.id, event: 'failed', message });
+  }
+
+  /** Runs a lifecycle export, if the plugin has it, under the call deadline. */
+  async #runHook(loaded: LoadedPlugin, hook: (typeof HOOKS)[keyof typeof HOOKS]): Promise<void> {
+    if (!loaded.plugin.has(hook)) return;
+    await runInChain({ chain: [], deadline: Date.now() + loaded.plugin.limits.timeoutMs }, () => loaded.plugin.call(hook));
+  }
+
+  /** Runs `on_disable` (unless the plugin failed) and stops serving it. */
+  async #stop(id: string): Promise<void> {
+    const loaded = this.#serving.get(id);
+    if (loaded) {
+      try {
+        await this.#runHook(loaded, HOOKS.disable);
+      } catch (e) {
+        this.#errors.set(id, `on_disable failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    this.#serving.retire(id);
+  }
+
+  async #tryLoad(id: string): Promise<void> {
     try {
-      await this.#load(record.id);
+      await this.#load(id);
     } catch (e) {
       if (!isWardenError(e) || e.code === 'CLOSED') throw e;
     }
   }
 
-  async #reloadIfActive(id: string): Promise<void> {
-    if (this.#active.has(id)) await this.#load(id);
+  async #reloadIfServing(id: string): Promise<void> {
+    if (this.#serving.has(id)) await this.#load(id);
   }
 
-  #retire(id: string): void {
-    const old = this.#active.get(id);
-    if (!old) return;
-    this.#active.delete(id);
-    old.retired = true;
-    if (old.inFlight === 0) void old.loaded.plugin.close();
+  async #reloadOne(record: PluginRecord): Promise<ReloadResult> {
+    const { id } = record;
+    let pkg: PluginPackage;
+    try {
+      pkg = await readPluginPackage(this.#folder(record));
+    } catch (e) {
+      return this.#reloadFailed(id, e);
+    }
+    try {
+      verifyInstalled(record, pkg);
+    } catch {
+      return this.#upgradeFromFolder(record, pkg);
+    }
+    if (record.enabled && !this.#serving.has(id) && record.status !== 'pending-consent') {
+      await this.#tryLoad(id);
+      return this.#serving.has(id) ? { id, outcome: 'reloaded' } : { id, outcome: 'failed', message: this.#errors.get(id) ?? 'load failed' };
+    }
+    return { id, outcome: 'unchanged' };
+  }
+
+  /** The files of a registered plugin changed on disk: check them and swap them in, or keep the old version. */
+  async #upgradeFromFolder(record: PluginRecord, pkg: PluginPackage): Promise<ReloadResult> {
+    const { id } = record;
+    const staging = await makeStaging(this.options.stagingDir);
+    try {
+      assertPackageAllowed(pkg, this.options);
+      if (pkg.manifest.manifest.name !== id) throw new WardenError('INSTALL_REFUSED', `${this.#folder(record)} now holds plugin "${pkg.manifest.manifest.name}", not ${id}`, { data: { reasons: ['the plugin id changed'] } });
+      const newRequests = await this.#newRequests(record, pkg.manifest.manifest, []);
+      if (newRequests.length > 0) {
+        await this.#pending.put(pkg);
+        await this.store.plugins.update(id, { status: 'pending-consent' });
+        this.#event({ id, event: 'pending-consent', message: `requests ${newRequests.join(', ')}` });
+        return { id, outcome: 'pending-consent', message: `requests ${newRequests.join(', ')}: enable it to accept` };
+      }
+      await this.#commit(pkg, staging, record, [], record.enabled);
+      this.#event({ id, event: 'reloaded' });
+      return { id, outcome: 'reloaded' };
+    } catch (e) {
+      return this.#reloadFailed(id, e);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  /** A reload that could not be applied: the serving version (if any) keeps serving. */
+  #reloadFailed(id: string, e: unknown): ReloadResult {
+    const message = e instanceof Error ? e.message : String(e);
+    this.#errors.set(id, message);
+    this.#event({ id, event: 'reload-failed', message });
+    return { id, outcome: 'failed', message };
+  }
+
+  /** Registers plugin folders that no record points to. */
+  async #discover(records: readonly PluginRecord[]): Promise<ReloadResult[]> {
+    const known = new Set(records.map((r) => r.location));
+    const results: ReloadResult[] = [];
+    for (const location of await findPluginFolders(this.options.pluginsDir)) {
+      if (known.has(location)) continue;
+      results.push(await this.#adopt(location));
+    }
+    return results;
+  }
+
+  /** Registers the plugin found at `location` in place, with no grants beyond the config file's. */
+  async #adopt(location: string): Promise<ReloadResult> {
+    const folder = join(this.options.pluginsDir, ...location.split('/'));
+    try {
+      const pkg = await readPluginPackage(folder);
+      assertPackageAllowed(pkg, this.options);
+      const { manifest } = pkg.manifest;
+      if (await this.store.plugins.get(manifest.name)) {
+        throw new WardenError('INSTALL_REFUSED', `${folder} holds plugin "${manifest.name}", which is already installed elsewhere: remove one of the two`, { data: { reasons: ['duplicate plugin id'] } });
+      }
+      const enabled = this.options.policies?.[manifest.name]?.enabled ?? this.options.autoEnable ?? true;
+      await this.store.plugins.put({ id: manifest.name, version: manifest.version, status: 'installed', manifest: manifestJson(manifest), modules: pkg.modules.map((m) => ({ name: m.name, sha256: m.sha256 })), enabled, location });
+      this.#event({ id: manifest.name, event: 'installed' });
+      if (enabled) await this.#load(manifest.name, { hook: true }).catch(() => undefined);
+      return { id: manifest.name, outcome: 'discovered' };
+    } catch (e) {
+      return this.#reloadFailed(location, e);
+    }
   }
 
   /** A channel implemented by a plugin's tool, reached through the router (so grants, risk and cycles are checked). */
@@ -432,7 +591,7 @@ export class Warden {
       send: async (message, sendOptions) => {
         const input = new TextEncoder().encode(JSON.stringify({ plugin: message.plugin, channel: message.channel, text: message.text }));
         const outer = currentDelegation();
-        const deadline = outer?.deadline ?? Date.now() + (this.#active.get(message.plugin)?.loaded.plugin.limits.timeoutMs ?? 10_000);
+        const deadline = outer?.deadline ?? Date.now() + (this.#serving.get(message.plugin)?.plugin.limits.timeoutMs ?? 10_000);
         await this.#router.call({
           caller: message.plugin, tool: `${target.plugin}.${target.tool ?? 'send'}`, input, chain: [...(outer?.chain ?? []), message.plugin], deadline,
           signal: sendOptions?.signal ?? new AbortController().signal,

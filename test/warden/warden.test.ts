@@ -2,7 +2,7 @@
 // enforced through real plugins, persistence across a restart, delegation by risk, host tools,
 // channel plugins, config, and files changed on disk.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,22 +11,11 @@ import { parseManifest } from '../../src/manifest/index.js';
 import { formatSignatureFile, generateSigningKey, signPlugin } from '../../src/trust/index.js';
 import { rejectsWithCode } from '../helpers/errors.js';
 import { writePluginDir } from '../helpers/plugin-dir.js';
-import { TEST_VAULT_KEY, tempDirs } from '../storage/sqlite-helpers.js';
+import { wardenHarness } from '../helpers/warden.js';
 
-const dirs = tempDirs();
-const wardens: Warden[] = [];
-after(async () => {
-  await Promise.all(wardens.map((w) => w.close()));
-  dirs.removeAll();
-});
-
-const vaultKey = Buffer.from(TEST_VAULT_KEY, 'hex');
-
-async function open(dataDir = dirs.make(), options: Partial<WardenOptions> = {}): Promise<Warden> {
-  const w = await Warden.open({ dataDir, vaultKey, durability: 'normal', ...options });
-  wardens.push(w);
-  return w;
-}
+const harness = wardenHarness();
+const { dirs } = harness;
+const open = (dataDir = dirs.make(), options: Partial<WardenOptions> = {}): Promise<Warden> => harness.open({ dataDir, ...options });
 
 const kvPlugin = (root: string, name: string, extra: Partial<Parameters<typeof writePluginDir>[1]> = {}) =>
   writePluginDir(root, { name, fixture: 'cap_kv', tools: ['kv_put', 'kv_get', 'kv_list', 'vault_get'], capabilities: [{ storage: 'kv' }, { vault: ['k'] }], ...extra });
@@ -235,9 +224,28 @@ describe('Warden: channels, config and integrity', () => {
     const w = await open(dataDir);
     const root = dirs.make();
     await w.install(kvPlugin(root, 'evolving'), { grant: 'all' });
-    const r = await w.install(kvPlugin(root, 'evolving', { version: '0.2.0', capabilities: [{ storage: 'kv' }, { vault: ['x'] }] }));
-    assert.deepEqual([r.upgraded, r.version, r.granted], [true, '0.2.0', ['storage:kv']]);
+    const r = await w.install(kvPlugin(root, 'evolving', { version: '0.2.0', capabilities: [{ storage: 'kv' }, { vault: ['k'] }] }));
+    assert.deepEqual([r.upgraded, r.version, r.granted, r.pendingConsent], [true, '0.2.0', ['storage:kv', 'vault:k'], undefined]);
     await w.call('evolving', 'kv_put', 'a=1');
     assert.deepEqual(readdirSync(join(dataDir, 'staging')), []);
+  });
+
+  it('an upgrade that asks for more waits for consent while the old version keeps serving', async () => {
+    const w = await open();
+    const root = dirs.make();
+    await w.install(kvPlugin(root, 'greedy'), { grant: ['storage:kv'] });
+    await w.call('greedy', 'kv_put', 'a=1');
+    const r = await w.install(kvPlugin(root, 'greedy', { version: '0.2.0', capabilities: [{ storage: 'kv' }, { vault: ['k', 'master'] }] }));
+    assert.deepEqual([r.pendingConsent, r.enabled], [['vault:master'], false]);
+    const info = await w.info('greedy');
+    assert.deepEqual([info.version, info.status, info.loaded, info.pending?.version], ['0.1.0', 'pending-consent', true, '0.2.0']);
+    assert.equal((await w.call('greedy', 'kv_get', 'a')).text(), '1'); // the old version still serves
+    await w.enable('greedy'); // consent
+    const after = await w.info('greedy');
+    assert.deepEqual([after.version, after.status, after.granted], ['0.2.0', 'installed', ['storage:kv']]);
+    assert.equal((await w.call('greedy', 'kv_get', 'a')).text(), '1');
+    // Granting the new capability at install time is consent too.
+    const r3 = await w.install(kvPlugin(root, 'greedy', { version: '0.3.0', capabilities: [{ storage: 'kv' }, { vault: ['k', 'master', 'extra'] }] }), { grant: ['vault:extra'] });
+    assert.deepEqual([r3.pendingConsent, r3.version, (await w.info('greedy')).version], [undefined, '0.3.0', '0.3.0']);
   });
 });

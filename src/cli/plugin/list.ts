@@ -6,7 +6,7 @@ import { JSON_OPTION, STATE_OPTIONS, flag, type Command } from '../command.js';
 import { withWarden } from '../open.js';
 import { out, outJson, style, table } from '../output.js';
 import { printCapabilities } from './show.js';
-import type { PluginSummary } from '../../warden/warden.js';
+import type { PluginSummary } from '../../warden/types.js';
 
 /** `enabled`, `disabled` or `failed`, as list shows it. */
 export function statusOf(p: PluginSummary): string {
