@@ -15,10 +15,11 @@ import { configCommand } from './plugin/config.js';
 import { pluginCallCommand } from './plugin/call.js';
 import { doctorCommand } from './plugin/doctor.js';
 import { keygenCommand, signCommand } from './plugin/sign.js';
+import { reloadCommand } from './plugin/reload.js';
 
 const COMMANDS: readonly Command[] = [
   installCommand, listCommand, infoCommand, enableCommand, disableCommand, removeCommand, auditCommand, doctorCommand,
-  grantCommand, revokeCommand, configCommand, pluginCallCommand, signCommand, keygenCommand,
+  grantCommand, revokeCommand, configCommand, pluginCallCommand, reloadCommand, signCommand, keygenCommand,
   vaultSetCommand, vaultListCommand, vaultRmCommand, auditLogCommand,
 ];
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { WardenError, isWardenError } from '../errors.js';
 import { createToolRouter, currentDelegation, runInChain, type ToolDispatcher } from '../capabilities/tool.js';
 import type { ChannelAdapter } from '../capabilities/channel/adapter.js';
-import { grantStrings } from '../capabilities/grants.js';
+import { effectiveCapabilities, grantStrings } from '../capabilities/grants.js';
 import { riskOf, type Capability, type Manifest } from '../manifest/index.js';
 import { Host } from '../host.js';
 import type { PluginOutput } from '../runtime/plugin-output.js';
@@ -164,7 +164,7 @@ export class Warden extends WardenEmitter {
   /** Every installed plugin, sorted by id. */
   async list(): Promise<PluginSummary[]> {
     this.#open();
-    return (await this.store.plugins.list()).map((r) => this.#summary(r));
+    return Promise.all((await this.store.plugins.list()).map((r) => this.#summary(r)));
   }
 
   /** One installed plugin's record and state; `NOT_FOUND` for an unknown id. */
@@ -173,7 +173,7 @@ export class Warden extends WardenEmitter {
     const effective = this.#serving.get(id)?.effective;
     const pending = record.status === 'pending-consent' ? await this.#pending.get(id).catch(() => undefined) : undefined;
     return {
-      ...this.#summary(record), record, granted: await this.store.grants.get(id), ...(effective && { effective }),
+      ...(await this.#summary(record)), record, granted: await this.store.grants.get(id), ...(effective && { effective }),
       ...(pending && { pending: { version: pending.manifest.manifest.version, requests: grantStrings(pending.manifest.manifest.capabilities) } }),
     };
   }
@@ -383,13 +383,14 @@ export class Warden extends WardenEmitter {
     };
   }
 
-  #summary(record: PluginRecord): PluginSummary {
-    const loaded = this.#serving.get(record.id);
+  /** A plugin's summary; its risk is that of what it holds (requested ∩ granted ∩ level), loaded or not. */
+  async #summary(record: PluginRecord): Promise<PluginSummary> {
     const manifest = record.manifest as Partial<Manifest>;
+    const grants = [...(await this.store.grants.get(record.id)), ...(this.options.policies?.[record.id]?.permissions ?? [])];
     const error = this.#errors.get(record.id);
     return {
-      id: record.id, version: record.version, status: record.status, enabled: record.enabled, loaded: loaded !== undefined,
-      risk: loaded?.risk ?? riskOf(manifest.capabilities ?? []), tools: (manifest.tools ?? []).map((t) => t.name),
+      id: record.id, version: record.version, status: record.status, enabled: record.enabled, loaded: this.#serving.has(record.id),
+      risk: riskOf(effectiveCapabilities(manifest.capabilities ?? [], grants, this.options.securityLevel)), tools: (manifest.tools ?? []).map((t) => t.name),
       ...(error !== undefined && { lastError: error }),
     };
   }
@@ -459,7 +460,7 @@ export class Warden extends WardenEmitter {
     }
     this.#serving.swapIn(id, loaded);
     this.#errors.delete(id);
-    if (record.status !== 'installed') await this.store.plugins.update(id, { status: 'installed' });
+    if (record.status === 'failed') await this.store.plugins.update(id, { status: 'installed' });
   }
 
   /** Marks a plugin failed; a failed `on_enable` also disables it (its `on_disable` is never run). */

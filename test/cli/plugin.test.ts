@@ -38,7 +38,7 @@ describe('warden plugin: install, list, info, call', () => {
     assert.match(installed.stdout, /warden plugin grant notes vault:token/);
 
     const list = ok(await run(['plugin', 'list']));
-    assert.match(list.stdout, /^ID\s+VERSION\s+STATUS\s+RISK\s+TOOLS\nnotes\s+0\.1\.0\s+enabled\s+high\s+kv_put, kv_get, vault_get\n$/);
+    assert.match(list.stdout, /^ID\s+VERSION\s+STATUS\s+RISK\s+TOOLS\nnotes\s+0\.1\.0\s+enabled\s+medium\s+kv_put, kv_get, vault_get\n$/);
     const json = JSON.parse(ok(await run(['plugin', 'list', '--json'])).stdout);
     assert.deepEqual(json.map((p: { id: string; status: string }) => [p.id, p.status]), [['notes', 'enabled']]);
 

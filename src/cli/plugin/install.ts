@@ -45,6 +45,11 @@ export const installCommand: Command = {
         return 0;
       }
       for (const w of result.warnings) warn(w);
+      if (result.pendingConsent) {
+        out(`${style('bold', result.id)} ${result.version} waits for your consent: it also requests ${result.pendingConsent.join(', ')}`);
+        out(`the installed version keeps serving; accept with \`warden plugin enable ${result.id}\` (grant the new capabilities with \`warden plugin grant\`)`);
+        return 0;
+      }
       out(`${result.upgraded ? 'upgraded' : 'installed'} ${style('bold', result.id)} ${result.version} (${result.enabled ? 'enabled' : 'disabled'}, risk ${result.risk})`);
       printCapabilities(result.requested, result.granted);
       const missing = capabilityLines(result.requested).filter((c) => !result.granted.includes(c.grant));

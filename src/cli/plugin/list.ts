@@ -10,7 +10,7 @@ import type { PluginSummary } from '../../warden/types.js';
 
 /** `enabled`, `disabled` or `failed`, as list shows it. */
 export function statusOf(p: PluginSummary): string {
-  return p.status === 'failed' ? 'failed' : p.enabled ? 'enabled' : 'disabled';
+  return p.status === 'failed' || p.status === 'pending-consent' ? p.status : p.enabled ? 'enabled' : 'disabled';
 }
 
 export const listCommand: Command = {
@@ -51,6 +51,7 @@ export const infoCommand: Command = {
       if (manifest.author) out(`author:    ${manifest.author}`);
       out(`status:    ${statusOf(info)}${info.lastError ? ` (${info.lastError})` : ''}`);
       out(`risk:      ${info.risk}`);
+      if (info.pending) out(`pending:   version ${info.pending.version} waits for consent (\`warden plugin enable ${info.id}\`); it requests ${info.pending.requests.join(', ') || 'nothing'}`);
       out(`signature: ${signature.status}${signature.keyId ? ` (key ${signature.keyId})` : ''}`);
       for (const m of info.record.modules) out(`module:    ${m.name} sha256:${m.sha256}`);
       out('capabilities:');
