@@ -78,6 +78,27 @@ describe('warden plugin: install, list, info, call', () => {
     assert.match(ok(await run(['plugin', 'list'])).stdout, /no plugins installed/);
   });
 
+  it('refuses archives with symlinks, hardlinks or a decompression bomb', async () => {
+    const { run, dataDir } = operator();
+    const src = kvSource('boom');
+    const plugin = ['warden.yaml', 'plugin.wasm'].map((name) => ({ name, data: readFileSync(join(src, name)) }));
+    const cases: [string, Uint8Array, RegExp][] = [
+      ['link.tgz', tgzBytes([...plugin, { name: 'passwd', type: 'symlink', linkname: '/etc/passwd' }]), /passwd/],
+      ['hard.tgz', tgzBytes([...plugin, { name: 'shadow', type: 'hardlink', linkname: '/etc/shadow' }]), /shadow/],
+      ['bomb.tgz', tgzBytes([...plugin, { name: 'zeros.bin', data: { zeros: 300 * 1024 * 1024 } }]), /ratio|bomb|compress/i],
+    ];
+    for (const [name, bytes, reason] of cases) {
+      const file = join(dirs.make(), name);
+      writeFileSync(file, bytes);
+      const r = await run(['plugin', 'install', file, '--yes']);
+      assert.equal(r.code, 1, `${name}: ${r.stderr}`);
+      assert.match(r.stderr, /INSTALL_REFUSED/);
+      assert.match(r.stderr, reason);
+    }
+    assert.deepEqual(readdirSync(join(dataDir, 'staging')), []);
+    assert.match(ok(await run(['plugin', 'list'])).stdout, /no plugins installed/);
+  });
+
   it('without a terminal and without --grant, grants nothing', async () => {
     const { run } = operator();
     ok(await run(['plugin', 'install', kvSource()]));
