@@ -15,6 +15,8 @@ import { parseManifest, readEmbeddedManifest, resolveManifest, type ResolvedMani
 export const MANIFEST_FILE = 'warden.yaml';
 /** The most a module file may weigh before it is even read (the scan applies the real caps). */
 const MAX_MODULE_FILE_BYTES = 256 * 1024 * 1024;
+/** The most a manifest, signature or sidecar file may weigh (the manifest parser caps at 256 KiB). */
+const MAX_TEXT_FILE_BYTES = 1024 * 1024;
 
 /** One module of a package, read. */
 export interface PackageModule {
@@ -44,13 +46,13 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+/** The text of a small regular file (never through a symlink), or undefined when there is none. */
+async function readOptional(path: string, maxBytes = MAX_TEXT_FILE_BYTES): Promise<string | undefined> {
+  const info = await lstat(path).catch(() => undefined);
+  if (!info) return undefined;
+  if (!info.isFile()) throw new WardenError('INSTALL_REFUSED', `${basename(path)} is not a regular file (symlinks and devices are refused): put the real file there`, { data: { reasons: [`${basename(path)}: not a regular file`] } });
+  if (info.size > maxBytes) throw new WardenError('INSTALL_REFUSED', `${basename(path)} is ${info.size} bytes, over the ${maxBytes}-byte limit`, { data: { reasons: [`${basename(path)}: too large`] } });
+  return readFile(path, 'utf8');
 }
 
 /** Reads a regular file (never through a symlink) with a size cap. */
