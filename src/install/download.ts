@@ -96,6 +96,15 @@ export async function downloadPlugin(url: string, destDir: string, options: Down
 }
 
 /**
+ * True when an install source names a URL (`https://…`, and also `http:`, `file:`, `data:` so that
+ * `downloadPlugin` refuses them with advice) rather than a path. A scheme has two letters or more,
+ * so a Windows drive (`C:\plugins`) stays a path; `./name:with-colon.wasm` does too.
+ */
+export function isRemoteSource(source: string): boolean {
+  return /^[a-z][a-z0-9+.-]+:/i.test(source);
+}
+
+/**
  * The name a download from a URL whose path is `pathname` is saved under, or undefined when its
  * last segment does not end in an extension the install pipeline reads. Only `[A-Za-z0-9._-]` is
  * kept (anything else becomes `_`), leading dots and dashes are dropped (no hidden file, no `..`,

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import os from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { downloadFileName, downloadPlugin, type DownloadOptions } from '../../src/install/download.js';
+import { downloadFileName, downloadPlugin, isRemoteSource, type DownloadOptions } from '../../src/install/download.js';
 import { rejectsWithCode } from '../helpers/errors.js';
 import { fixture } from '../helpers/fixture.js';
 import { endlessBody, reply, startServer, type TestServer, type TlsIdentity } from '../helpers/http-server.js';
@@ -154,6 +154,12 @@ describe('the address policy', () => {
     assert.equal(server.requests.length, before, 'no request reached the server');
   });
 
+  it('IP literals in any spelling are checked before connecting: IPv6, IPv4-mapped, shortened, hex', async () => {
+    for (const host of ['[::1]', '[::ffff:127.0.0.1]', '127.1', '0x7f.0.0.1', '2130706433', '169.254.169.254', '[fe80::1]']) {
+      await rejectsWithCode(download(`https://${host}:${server.port}/files/hello.wasm`, { allowedAddresses: [] }), 'PERMISSION_DENIED', 'allowed_addresses');
+    }
+  });
+
   it('a redirect to a metadata or another loopback address is refused', async () => {
     await leavesNothing(async (dir) => {
       const e = await rejectsWithCode(download('/redirect-metadata', {}, dir), 'PERMISSION_DENIED', '169.254.169.254');
@@ -259,4 +265,13 @@ describe('downloadFileName', () => {
     assert.equal(name.length, 100);
     assert.ok(name.endsWith('.wasm'));
   });
+});
+
+describe('isRemoteSource', () => {
+  for (const source of ['https://example.com/p.wasm', 'HTTP://x', 'file:///p.wasm', 'data:,x', 'ftp://x/y']) {
+    it(`${source} is a URL`, () => assert.equal(isRemoteSource(source), true));
+  }
+  for (const source of ['./plugin', '/abs/p.wasm', 'p.wasm', 'C:\\plugins\\p.wasm', 'c:/p', './a:b.wasm', '']) {
+    it(`${JSON.stringify(source)} is a path`, () => assert.equal(isRemoteSource(source), false));
+  }
 });
