@@ -8,13 +8,13 @@
  * final URL, reduced to a safe alphabet.
  */
 import { isIP } from 'node:net';
-import { open, rm, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
 import { request, type Agent, type Dispatcher } from 'undici';
 import { WardenError } from '../errors.js';
 import { AddressPolicy } from '../runtime/http/address-policy.js';
 import { addressRefusal, createHttpAgent } from '../runtime/http/http-client.js';
-import { archiveKind } from './archive.js';
+import { downloadFileName, FileSink, sniffedName } from './download-file.js';
+
+export { downloadFileName } from './download-file.js';
 
 const MiB = 1024 * 1024;
 
@@ -24,14 +24,8 @@ export const DOWNLOAD_DEFAULTS = { maxBytes: 64 * MiB, timeoutMs: 60_000 } as co
 /** Redirects followed at most, as for a plugin's HTTP. */
 export const MAX_DOWNLOAD_REDIRECTS = 5;
 
-/** File name endings the install pipeline reads; longest first so `.tar.gz` wins over `.gz`-less `.tar`. */
-const EXTENSIONS = ['.tar.gz', '.wasm', '.zip', '.tgz', '.tar'] as const;
-
 /** Bytes looked at to tell the kind of a file whose URL names none (a tar's magic sits at 257). */
 const SNIFF_BYTES = 512;
-
-/** The longest file name written. */
-const MAX_NAME = 100;
 
 /** Options of {@link downloadPlugin}; all optional. */
 export interface DownloadOptions {
@@ -102,33 +96,6 @@ export async function downloadPlugin(url: string, destDir: string, options: Down
  */
 export function isRemoteSource(source: string): boolean {
   return /^[a-z][a-z0-9+.-]+:/i.test(source);
-}
-
-/**
- * The name a download from a URL whose path is `pathname` is saved under, or undefined when its
- * last segment does not end in an extension the install pipeline reads. Only `[A-Za-z0-9._-]` is
- * kept (anything else becomes `_`), leading dots and dashes are dropped (no hidden file, no `..`,
- * nothing read as a flag) and the extension is lower-cased.
- */
-export function downloadFileName(pathname: string): string | undefined {
-  const last = pathname.slice(pathname.lastIndexOf('/') + 1);
-  let decoded = last;
-  try {
-    decoded = decodeURIComponent(last);
-  } catch {
-    // A malformed escape: keep the raw text; the alphabet below makes it safe either way.
-  }
-  const name = decoded.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.-]+/, '').slice(-MAX_NAME);
-  const ext = EXTENSIONS.find((e) => name.toLowerCase().endsWith(e));
-  if (ext === undefined || name.length === ext.length) return undefined;
-  return name.slice(0, -ext.length) + ext;
-}
-
-/** The name of a file whose URL names no kind, from its first bytes. */
-function sniffedName(head: Uint8Array): string {
-  if (head[0] === 0x00 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d) return 'plugin.wasm';
-  const kind = archiveKind('', head);
-  return kind === undefined ? 'plugin.bin' : `plugin.${kind}`;
 }
 
 function resolveDownloadOptions(options: DownloadOptions): Resolved {
@@ -315,57 +282,4 @@ async function save(response: Dispatcher.ResponseData, url: URL, destDir: string
     await sink.discard();
     throw failure(e, url, 0, signal);
   }
-}
-
-/** The file being written: opened exclusively at the first bytes, removed again on failure. */
-class FileSink {
-  #path: string | undefined;
-  #handle: FileHandle | undefined;
-
-  constructor(readonly dir: string) {}
-
-  async write(chunks: readonly Buffer[], name: () => string): Promise<void> {
-    if (this.#handle === undefined) {
-      const path = join(this.dir, name());
-      try {
-        this.#handle = await open(path, 'wx', 0o600);
-      } catch (e) {
-        throw fileError(e, path);
-      }
-      this.#path = path;
-    }
-    for (const chunk of chunks) {
-      for (let at = 0; at < chunk.length;) {
-        const { bytesWritten } = await this.#handle.write(chunk, at).catch((e: unknown) => {
-          throw fileError(e, this.#path!);
-        });
-        at += bytesWritten;
-      }
-    }
-  }
-
-  async finish(): Promise<string> {
-    await this.#handle!.close().catch((e: unknown) => {
-      throw fileError(e, this.#path!);
-    });
-    this.#handle = undefined;
-    return this.#path!;
-  }
-
-  async discard(): Promise<void> {
-    await this.#handle?.close().catch(() => undefined);
-    this.#handle = undefined;
-    if (this.#path !== undefined) await rm(this.#path, { force: true });
-  }
-}
-
-function fileError(e: unknown, path: string): WardenError {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'EEXIST' || code === 'ENOENT' || code === 'ENOTDIR') {
-    const why = code === 'EEXIST' ? 'already exists' : 'is not in an existing folder';
-    return new WardenError('INVALID_ARGUMENT', `${path} ${why}: download into an empty folder that exists`, { data: { path, code } });
-  }
-  return new WardenError('STORAGE_ERROR', `cannot write the download to ${path}: ${code ?? (e as Error).message}; check the disk and the folder's permissions`, {
-    data: { path, code }, cause: e,
-  });
 }
