@@ -203,7 +203,8 @@ export class ModuleCache {
 
   async #drop(file: string, reason: string): Promise<void> {
     this.#report(`module cache entry ${file} was ${reason}; removed it, the module is prepared again`, file);
-    await rm(file, { force: true }).catch((e: unknown) => this.#report(`cannot remove module cache entry ${file}`, file, e));
+    // Recursive for a folder planted at the key; rm never follows a symbolic link.
+    await rm(file, { force: true, recursive: true }).catch((e: unknown) => this.#report(`cannot remove module cache entry ${file}`, file, e));
   }
 
   #report(message: string, file: string, cause?: unknown): void {

@@ -4,7 +4,7 @@
 // prepareModuleCached re-checking what it takes from the cache.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -109,23 +109,22 @@ describe('ModuleCache', () => {
     });
   }
 
-  it('another module\'s entry copied under this key is refused', async () => {
-    const { cache, errors, dir } = makeCache();
-    await cache.set(OTHER_SHA, VALUE);
-    copyFileSync(join(dir, cache.keyOf(OTHER_SHA)), join(dir, cache.keyOf(MODULE_SHA)));
-    assert.equal(await cache.get(MODULE_SHA), undefined);
-    assert.match(errors[0]!.message, /another key/);
-    assert.ok(await cache.get(OTHER_SHA));
-  });
-
-  it('a symbolic link or a folder in place of an entry is refused and removed', async () => {
-    const { cache, errors, dir } = makeCache();
-    await cache.set(OTHER_SHA, VALUE);
-    symlinkSync(join(dir, cache.keyOf(OTHER_SHA)), join(dir, cache.keyOf(MODULE_SHA)));
-    assert.equal(await cache.get(MODULE_SHA), undefined);
-    assert.match(errors[0]!.message, /symbolic link/);
-    assert.deepEqual(readdirSync(dir), [cache.keyOf(OTHER_SHA)]);
-  });
+  const intruders: [string, (entry: string, target: string) => void, RegExp][] = [
+    ['another module\'s entry copied under this key', copyFileSync, /another key/],
+    ['a symbolic link to another entry', (entry, target) => symlinkSync(entry, target), /symbolic link/],
+    ['a folder', (_entry, target) => mkdirSync(target), /not a regular file/],
+  ];
+  for (const [what, place, reason] of intruders) {
+    it(`${what} in place of an entry: refused, removed, the other entry kept`, async () => {
+      const { cache, errors, dir } = makeCache();
+      await cache.set(OTHER_SHA, VALUE);
+      place(join(dir, cache.keyOf(OTHER_SHA)), join(dir, cache.keyOf(MODULE_SHA)));
+      assert.equal(await cache.get(MODULE_SHA), undefined);
+      assert.match(errors[0]!.message, reason);
+      assert.deepEqual(readdirSync(dir), [cache.keyOf(OTHER_SHA)]);
+      assert.ok(await cache.get(OTHER_SHA));
+    });
+  }
 
   it('an entry over maxEntryBytes is not read', async () => {
     const { cache, errors, dir } = makeCache();
