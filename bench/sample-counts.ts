@@ -51,3 +51,6 @@ export const HTTP_REQUESTS = 2_000;
 export const HTTP_WARMUP_REQUESTS = 200;
 /** The plugin and bare series alternate in blocks of this many requests, so drift hits both alike. */
 export const HTTP_BLOCK = 250;
+/** Start-up with the prepared-module cache: modules per set, and rounds (each with new bytes) whose median is shown. */
+export const STARTUP_CACHE_MODULES = 50;
+export const STARTUP_CACHE_ROUNDS = 3;

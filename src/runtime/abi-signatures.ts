@@ -6,6 +6,13 @@
  */
 import type { FuncType, ValType } from './wasm/module-info.js';
 
+/**
+ * The version of what Warden's host offers a module: the host functions, their signatures and how
+ * modules are prepared for them. Bump it whenever any of those change; caches of prepared modules
+ * are keyed by it.
+ */
+export const HOST_ABI_VERSION = 1;
+
 export const EXTISM_ENV_SIGNATURES: Readonly<Record<string, string>> = {
   alloc: 'I:I', free: 'I:', length: 'I:I', length_unsafe: 'I:I', load_u8: 'I:i', load_u64: 'I:I',
   store_u8: 'Ii:', store_u64: 'II:', input_offset: ':I', input_length: ':I', input_load_u8: 'I:i',

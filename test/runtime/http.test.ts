@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { createHost, type Plugin, type PluginOptions } from '../../src/index.js';
 import { rejectsWithCode } from '../helpers/errors.js';
 import { fixture } from '../helpers/fixture.js';
-import { reply, startServer, type TestServer } from '../helpers/http-server.js';
+import { endlessBody, reply, startServer, type TestServer } from '../helpers/http-server.js';
 
 const host = createHost();
 let server: TestServer;
@@ -31,15 +31,7 @@ before(async () => {
       case '/error': return reply(res, 500, 'server error');
       case '/big': return reply(res, 200, 'b'.repeat(n));
       case '/gzip-bomb': return reply(res, 200, gzipSync(Buffer.alloc(n, 'z')), { 'content-encoding': 'gzip' });
-      case '/stream': {
-        // Never-ending chunked body: only the cap (or the deadline) can stop the reader.
-        res.writeHead(200, { 'content-type': 'application/octet-stream' });
-        const chunk = Buffer.alloc(64 * 1024, 's');
-        const pump = (): void => { while (res.write(chunk)); };
-        res.on('drain', pump);
-        res.on('close', () => res.off('drain', pump));
-        return pump();
-      }
+      case '/stream': return endlessBody(res);
       case '/stall': return undefined; // never answers
       case '/stall-body': // headers and a first chunk, then nothing
         res.writeHead(200, { 'content-type': 'text/plain' });

@@ -5,6 +5,7 @@
  * hop is checked again, caps the decompressed body and stops at the call's deadline.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { ConnectionOptions } from 'node:tls';
 import { Agent, fetch, type Response } from 'undici';
 import { WardenError } from '../../errors.js';
 import type { AddressPolicy } from './address-policy.js';
@@ -49,8 +50,11 @@ class AddressDenied extends Error {}
 
 type LookupCallback = (err: Error | null, address: string | LookupAddress[], family?: number) => void;
 
-/** A connection pool whose name resolution refuses every address `addresses` does not allow. */
-export function createHttpAgent(addresses: AddressPolicy): Agent {
+/**
+ * A connection pool whose name resolution refuses every address `addresses` does not allow.
+ * `tls.ca` replaces Node's bundled root certificates (a private CA; tests use a self-signed one).
+ */
+export function createHttpAgent(addresses: AddressPolicy, tls: Pick<ConnectionOptions, 'ca'> = {}): Agent {
   const lookup = (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => {
     dnsLookup(hostname, { all: true, verbatim: true }, (err, found) => {
       if (err) return callback(err, []);
@@ -63,13 +67,15 @@ export function createHttpAgent(addresses: AddressPolicy): Agent {
       else callback(null, allowed[0]!.address, allowed[0]!.family);
     });
   };
-  return new Agent({ connect: { lookup: lookup as never } });
+  return new Agent({ connect: { ...tls, lookup: lookup as never } });
 }
 
-function causeChain(e: unknown): unknown[] {
-  const out: unknown[] = [];
-  for (let c = e; c !== undefined && out.length < 5; c = (c as { cause?: unknown }).cause) out.push(c);
-  return out;
+/** The refusal of an agent made by {@link createHttpAgent} somewhere in `e`'s cause chain, if that is why it failed. */
+export function addressRefusal(e: unknown): Error | undefined {
+  for (let c = e, depth = 0; c !== undefined && c !== null && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    if (c instanceof AddressDenied) return c;
+  }
+  return undefined;
 }
 
 function denied(policy: HttpPolicy, url: string, reason: string): WardenError {
@@ -163,8 +169,8 @@ export async function performRequest(req: HttpRequest, body: Uint8Array | null, 
       });
     } catch (e) {
       if (signal.aborted) throw new WardenError('TIMEOUT', `plugin ${policy.plugin}: HTTP request to ${url.host} ran past the call deadline`);
-      const refusal = causeChain(e).find((c) => c instanceof AddressDenied);
-      if (refusal) throw denied(policy, url.href, `${hop === 0 ? '' : 'redirect refused: '}${(refusal as Error).message}`);
+      const refusal = addressRefusal(e);
+      if (refusal) throw denied(policy, url.href, `${hop === 0 ? '' : 'redirect refused: '}${refusal.message}`);
       // The cause's code (ECONNREFUSED, ERR_SSL_…) says what happened without internal paths.
       const cause = (e as Error).cause as { code?: string; message?: string } | undefined;
       throw new WardenError('HTTP_ERROR', `plugin ${policy.plugin}: HTTP request to ${url.host} failed: ${cause?.code ?? (e as Error).message}`, {
