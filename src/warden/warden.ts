@@ -18,6 +18,7 @@ import { createSqliteStore } from '../storage/sqlite/store.js';
 import type { AuditPage, AuditQuery, AuditStore, PluginRecord, RemoveOptions, StateStore } from '../storage/driver.js';
 import { readPluginPackage, type PluginPackage } from '../install/package.js';
 import { readSource } from '../install/source.js';
+import { downloadPlugin, isRemoteSource, type DownloadOptions } from '../install/download.js';
 import { assertPackageAllowed, checkSignature, inspectPackage, type PackageInspection } from '../install/check.js';
 import type { SignatureCheck } from '../trust/index.js';
 import { commitPlugin, makeStaging, recoverStaging } from './commit.js';
@@ -127,7 +128,8 @@ export class Warden extends WardenEmitter {
     this.#open();
     const staging = await makeStaging(this.options.stagingDir);
     try {
-      const pkg = await readSource(path, staging);
+      const remote = isRemoteSource(path);
+      const pkg = await readSource(remote ? await this.#download(path, staging) : path, staging);
       const inspection = assertPackageAllowed(pkg, this.options);
       const id = pkg.manifest.manifest.name;
       const previous = await this.store.plugins.get(id);
@@ -139,7 +141,8 @@ export class Warden extends WardenEmitter {
         this.#event({ id, event: 'pending-consent', message: `version ${pkg.manifest.manifest.version} requests ${newRequests.join(', ')}` });
         return this.#installResult(pkg, inspection, await this.store.grants.get(id), asked, { upgraded: true, enabled: false, pendingConsent: newRequests });
       }
-      const result = await this.#commit(pkg, staging, previous, asked, options.enable ?? true);
+      // A plugin from the network lands disabled: the operator enables it after looking at it.
+      const result = await this.#commit(pkg, staging, previous, asked, remote ? false : options.enable ?? true);
       return this.#installResult(pkg, inspection, result.grants, asked, { upgraded: previous !== undefined, enabled: result.enabled });
     } finally {
       await rm(staging, { recursive: true, force: true });
@@ -154,10 +157,27 @@ export class Warden extends WardenEmitter {
     this.#open();
     const staging = await makeStaging(this.options.stagingDir);
     try {
-      const pkg = await readSource(path, staging);
+      const pkg = await readSource(isRemoteSource(path) ? await this.#download(path, staging) : path, staging);
       return { manifest: pkg.manifest.manifest, inspection: inspectPackage(pkg, this.options) };
     } finally {
       await rm(staging, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Downloads a plugin from an `https://` URL once (when `allowRemoteInstall` is on), under the
+   * network rules plugins live by, so the operator can inspect and install the same bytes.
+   * `cleanup` removes the file.
+   */
+  async fetchRemote(url: string, options: Pick<DownloadOptions, 'onProgress' | 'signal'> = {}): Promise<{ path: string; cleanup(): Promise<void> }> {
+    this.#open();
+    const staging = await makeStaging(this.options.stagingDir);
+    try {
+      const path = await this.#download(url, staging, options);
+      return { path, cleanup: () => rm(staging, { recursive: true, force: true }) };
+    } catch (e) {
+      await rm(staging, { recursive: true, force: true });
+      throw e;
     }
   }
 
@@ -364,6 +384,13 @@ export class Warden extends WardenEmitter {
   /** The folder a plugin's files live in. */
   #folder(record: PluginRecord): string {
     return join(this.options.pluginsDir, ...record.location.split('/'));
+  }
+
+  async #download(url: string, staging: string, options: Pick<DownloadOptions, 'onProgress' | 'signal'> = {}): Promise<string> {
+    if (!this.options.allowRemoteInstall) {
+      throw new WardenError('PERMISSION_DENIED', 'installing from a URL is off: set allow_remote_install: true in the config, or download the file and install it from its path');
+    }
+    return downloadPlugin(url, staging, { ...options, ...(this.options.allowedAddresses && { allowedAddresses: this.options.allowedAddresses }) });
   }
 
   #event(event: PluginEvent): void {

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runWarden, startWarden, type CliResult } from '../helpers/cli.js';
 import { writePluginDir } from '../helpers/plugin-dir.js';
-import { tarBytes } from '../helpers/archives.js';
+import { tarBytes, tgzBytes } from '../helpers/archives.js';
+import { reply, startServer } from '../helpers/http-server.js';
+import { selfSignedIdentity } from '../helpers/tls.js';
 import { fixture } from '../helpers/fixture.js';
 import { Warden } from '../../src/warden/index.js';
 import { TEST_VAULT_KEY, tempDirs } from '../storage/sqlite-helpers.js';
@@ -59,6 +61,35 @@ describe('upgrades and reload through the CLI', () => {
     cpSync(writePluginDir(dirs.make(), { name: 'echoer', version: '0.2.0', fixture: 'echo', tools: ['echo'] }), folder, { recursive: true });
     assert.match(ok(await run(['plugin', 'reload'])).stdout, /echoer: reloaded/);
     assert.equal(ok(await run(['plugin', 'call', 'echoer', 'echo', 'hi'])).stdout, 'hi');
+  });
+});
+
+describe('remote install', () => {
+  it('installs from an https URL only when allowed, under the network rules, and lands disabled', async () => {
+    const identity = selfSignedIdentity();
+    const src = kv('remote', '1.0.0', ['k']);
+    const tgz = tgzBytes(['warden.yaml', 'plugin.wasm'].map((name) => ({ name, data: readFileSync(join(src, name)) })));
+    const server = await startServer((_req, res) => reply(res, 200, tgz, { 'content-type': 'application/gzip' }), identity);
+    try {
+      const caFile = join(dirs.make(), 'ca.pem');
+      writeFileSync(caFile, identity.cert);
+      const url = `https://127.0.0.1:${server.port}/remote.tgz`;
+      const { dataDir, env } = operator();
+      const run = (args: string[]) => runWarden(args, { env: { ...env, NODE_EXTRA_CA_CERTS: caFile } });
+      const off = await run(['plugin', 'install', url, '--yes']);
+      assert.deepEqual([off.code, /allow_remote_install/.test(off.stderr)], [1, true]);
+      writeFileSync(join(dataDir, 'config.yaml'), 'allow_remote_install: true\n');
+      const loopback = await run(['plugin', 'install', url, '--yes']);
+      assert.deepEqual([loopback.code, /PERMISSION_DENIED/.test(loopback.stderr)], [1, true]); // 127.0.0.1 is not allowed
+      writeFileSync(join(dataDir, 'config.yaml'), 'allow_remote_install: true\nallowed_addresses: [127.0.0.1]\n');
+      const installed = ok(await run(['plugin', 'install', url, '--yes']));
+      assert.match(installed.stdout, /installed remote 1\.0\.0 \(disabled/);
+      assert.match(ok(await run(['plugin', 'list'])).stdout, /remote\s+1\.0\.0\s+disabled/);
+      ok(await run(['plugin', 'enable', 'remote']));
+      ok(await run(['plugin', 'call', 'remote', 'kv_put', 'a=1']));
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -3,6 +3,9 @@
  * operator sees what it asks for, then (install only) it is committed with the grants chosen.
  */
 import { signaturePolicy } from '../../trust/index.js';
+import { isRemoteSource } from '../../install/download.js';
+import type { Warden } from '../../warden/warden.js';
+import { createProgressBar } from '../progress.js';
 import { JSON_OPTION, STATE_OPTIONS, flag, strs, type Command } from '../command.js';
 import { withWarden } from '../open.js';
 import { out, outJson, style, warn } from '../output.js';
@@ -11,7 +14,7 @@ import { capabilityLines, printCapabilities, printInspection } from './show.js';
 
 export const installCommand: Command = {
   name: 'plugin install',
-  args: '<path>',
+  args: '<path|https-url>',
   summary: 'Install or upgrade a plugin from a directory (warden.yaml + modules) or a .wasm with an embedded manifest.',
   details: [
     'The plugin is scanned and its signature checked before anything is written; a refusal lists',
@@ -28,8 +31,7 @@ export const installCommand: Command = {
   },
   example: 'warden plugin install ./hello-world --grant storage:kv',
   async run(args) {
-    const path = args.positionals[0]!;
-    return withWarden(args, async (warden) => {
+    return withWarden(args, (warden) => withLocalCopy(warden, args.positionals[0]!, async (path) => {
       const { manifest, inspection } = await warden.inspect(path);
       let grant: string[] | 'all' = strs(args, 'grant');
       if (flag(args, 'yes')) grant = 'all';
@@ -39,7 +41,7 @@ export const installCommand: Command = {
         for (const { grant: g, risk } of capabilityLines(manifest.capabilities)) if (await confirm(`  grant ${g} (${risk} risk)?`)) chosen.push(g);
         grant = chosen;
       }
-      const result = await warden.install(path, { grant, enable: !flag(args, 'disabled') });
+      const result = await warden.install(path, { grant, enable: !flag(args, 'disabled') && !isRemoteSource(args.positionals[0]!) });
       if (flag(args, 'json')) {
         outJson(result);
         return 0;
@@ -54,8 +56,9 @@ export const installCommand: Command = {
       printCapabilities(result.requested, result.granted);
       const missing = capabilityLines(result.requested).filter((c) => !result.granted.includes(c.grant));
       if (missing.length) out(`grant later with: warden plugin grant ${result.id} ${missing.map((c) => c.grant).join(' ')}`);
+      if (!result.enabled) out(`enable it with: warden plugin enable ${result.id}`);
       return 0;
-    });
+    }));
   },
 };
 
@@ -68,8 +71,8 @@ export const auditCommand: Command = {
   options: { ...STATE_OPTIONS, ...JSON_OPTION },
   example: 'warden plugin audit ./suspicious.wasm --json',
   async run(args) {
-    return withWarden(args, async (warden) => {
-      const { manifest, inspection } = await warden.inspect(args.positionals[0]!);
+    return withWarden(args, (warden) => withLocalCopy(warden, args.positionals[0]!, async (path) => {
+      const { manifest, inspection } = await warden.inspect(path);
       const refused = inspection.scan.refused || !signaturePolicy(warden.options.securityLevel, inspection.signature).allowed;
       if (flag(args, 'json')) {
         outJson({ id: manifest.name, version: manifest.version, refused, risk: inspection.scan.risk, capabilities: capabilityLines(manifest.capabilities), ...inspection });
@@ -81,6 +84,23 @@ export const auditCommand: Command = {
         printInspection(inspection);
       }
       return refused ? 1 : 0;
-    });
+    }));
   },
 };
+
+/** Runs `fn` on `source`, or on a local copy downloaded once (with a progress bar on a terminal) when it is a URL. */
+async function withLocalCopy<T>(warden: Warden, source: string, fn: (path: string) => Promise<T>): Promise<T> {
+  if (!isRemoteSource(source)) return fn(source);
+  const bar = createProgressBar(process.stderr, { label: 'downloading' });
+  let copy;
+  try {
+    copy = await warden.fetchRemote(source, { onProgress: bar.onProgress });
+  } finally {
+    bar.done();
+  }
+  try {
+    return await fn(copy.path);
+  } finally {
+    await copy.cleanup();
+  }
+}
