@@ -44,9 +44,14 @@ export function checkSignature(pkg: PluginPackage, trustedKeys: readonly string[
   return verifyPlugin(pkg.manifest.manifest, modules, file, trustedKeys);
 }
 
+/** The static scan of a package under the operator's limits. */
+export function scanPackage(pkg: PluginPackage, limits: PluginLimits | undefined): ScanReport {
+  return scanPlugin(pkg.manifest.manifest, pkg.modules, scanLimits(limits));
+}
+
 /** Scans and checks the signature, refusing nothing. */
 export function inspectPackage(pkg: PluginPackage, policy: CheckPolicy): PackageInspection {
-  const scan = scanPlugin(pkg.manifest.manifest, pkg.modules, scanLimits(policy.limits));
+  const scan = scanPackage(pkg, policy.limits);
   const signature = checkSignature(pkg, policy.trustedKeys);
   const warning = signaturePolicy(policy.securityLevel, signature).warning;
   return { scan, signature, warnings: [...pkg.manifest.warnings.map((w) => `${w.path}: ${w.message}`), ...(warning ? [warning] : [])] };

@@ -16,6 +16,9 @@ import type { Plugin } from '../runtime/plugin.js';
 import type { PluginRecord, StateStore } from '../storage/driver.js';
 import { readPluginPackage, type PluginPackage } from '../install/package.js';
 import type { ResolvedWardenOptions } from './options.js';
+import type { ModuleCache } from '../install/module-cache.js';
+import { assertScanPassed } from '../install/scan.js';
+import { cachedScan } from './scan-cache.js';
 
 /** A plugin that is loaded and serving. */
 export interface LoadedPlugin {
@@ -36,6 +39,8 @@ export interface LoadContext {
   host: Host;
   tools: ToolDispatcher;
   channels: Record<string, ChannelAdapter>;
+  /** Where scan reports are cached (every load re-checks the plugin under the current rules). */
+  scanCache?: ModuleCache | undefined;
 }
 
 /** The canonical JSON of a manifest as the registry stores it. */
@@ -106,6 +111,7 @@ async function wasiFor(id: string, effective: readonly Capability[], options: Re
 /** Loads an installed, enabled plugin with exactly its effective capabilities. */
 export async function loadInstalled(ctx: LoadContext, record: PluginRecord): Promise<LoadedPlugin> {
   const pkg = await readInstalled(ctx.options.pluginsDir, record);
+  assertScanPassed(await cachedScan(ctx.scanCache, pkg, ctx.options.limits));
   return loadPackage(ctx, record, pkg, await ctx.store.grants.get(record.id));
 }
 

@@ -27,6 +27,7 @@ import { WardenEmitter, type PluginEvent } from './events.js';
 import { loadInstalled, loadPackage, manifestJson, verifyInstalled, type LoadContext, type LoadedPlugin } from './loader.js';
 import { resolveWardenOptions, type PluginChannel, type ResolvedWardenOptions, type WardenOptions } from './options.js';
 import { PendingUpgrades } from './pending.js';
+import { openScanCache } from './scan-cache.js';
 import { ServingSet } from './serving.js';
 import type { InstallOptions, InstallResult, PluginSummary, ToolInfo } from './types.js';
 import { watchPluginsDir, type StopWatching } from './watch.js';
@@ -105,6 +106,7 @@ export class Warden extends WardenEmitter {
     });
     const warden = new Warden(resolved, store);
     try {
+      warden.#context.scanCache = await openScanCache(resolved.dataDir, resolved.pluginsDir);
       await recoverStaging(resolved.stagingDir, store);
       for (const record of await store.plugins.list()) {
         const enabled = resolved.policies?.[record.id]?.enabled ?? record.enabled;

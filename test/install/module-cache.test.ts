@@ -1,16 +1,14 @@
-// The prepared-module cache: hits and misses, keys that change with Warden's version, the ABI
+// The module cache (scan reports at every load): hits and misses, keys that change with Warden's version, the ABI
 // version and the caps, corrupt / truncated / foreign / planted entries removed and rebuilt, the
-// folder deleted under it, concurrent writers, disk failures reported and never thrown, and
-// prepareModuleCached re-checking what it takes from the cache.
+// folder deleted under it, concurrent writers, disk failures reported and never thrown.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { WardenError } from '../../src/errors.js';
 import { ModuleCache, type CachedModule, type ModuleCacheOptions } from '../../src/install/module-cache.js';
-import { prepareModuleCached } from '../../src/install/prepared-cache.js';
 import { MODULE_STRUCTURE_CAPS } from '../../src/runtime/options.js';
 import { prepareModule, type ModuleCaps } from '../../src/runtime/wasm/prepare.js';
 import { rejectsWithCode, throwsWithCode } from '../helpers/errors.js';
@@ -201,65 +199,5 @@ describe('ModuleCache', () => {
     await rejectsWithCode(cache.set(MODULE_SHA.toUpperCase(), VALUE), 'INVALID_ARGUMENT', 'sha256');
     await throwsWithCode(() => new ModuleCache({ dir: '', wardenVersion: '1', abiVersion: 1 }), 'INVALID_ARGUMENT', 'dir');
     await throwsWithCode(() => new ModuleCache({ dir: 'x', wardenVersion: '1', abiVersion: -1 }), 'INVALID_ARGUMENT', 'abiVersion');
-  });
-});
-
-describe('prepareModuleCached', () => {
-  for (const name of ['grow', 'grow_max', 'imported_mem', 'echo', 'c_kitchen']) {
-    it(`${name}: cold and warm both give what prepareModule gives`, async () => {
-      const { cache } = makeCache();
-      const bytes = fixture(name);
-      const expected = prepareModule(bytes, CAPS);
-      const cold = await prepareModuleCached(bytes, sha(bytes), CAPS, cache);
-      const warm = await prepareModuleCached(bytes, sha(bytes), CAPS, cache);
-      for (const got of [cold, warm]) {
-        assert.deepEqual(new Uint8Array(got.bytes), new Uint8Array(expected.bytes));
-        assert.deepEqual(got.info.memories.map((m) => m.max), expected.info.memories.map((m) => m.max));
-        assert.deepEqual(got.info.exports, expected.info.exports);
-      }
-      assert.ok(await cache.get(sha(bytes), { ...CAPS }), 'cached under the caps');
-    });
-  }
-
-  it('other caps miss: the memory maximum follows the cap', async () => {
-    const { cache } = makeCache();
-    await prepareModuleCached(MODULE, MODULE_SHA, CAPS, cache);
-    const bigger = await prepareModuleCached(MODULE, MODULE_SHA, { ...CAPS, maxMemoryPages: 64 }, cache);
-    assert.equal(bigger.info.memories[0]!.max, 64);
-  });
-
-  it('a cached entry that breaks the caps (an unclamped memory) is not used, and is replaced', async () => {
-    const { cache } = makeCache();
-    // A well-formed entry holding the original bytes: unshared memory, no maximum within the cap.
-    await cache.set(MODULE_SHA, { prepared: MODULE, meta: {} }, { ...CAPS });
-    const got = await prepareModuleCached(MODULE, MODULE_SHA, CAPS, cache);
-    assert.equal(got.info.memories[0]!.max, 16);
-    assert.equal(got.info.memories[0]!.shared, true);
-    const entry = await cache.get(MODULE_SHA, { ...CAPS });
-    assert.deepEqual(new Uint8Array(entry!.prepared), new Uint8Array(got.bytes));
-  });
-
-  it('a cached entry over the structure caps, or not wasm at all, is not used', async () => {
-    const { cache } = makeCache();
-    const kitchen = fixture('c_kitchen');
-    const prepared = prepareModule(kitchen, CAPS).bytes;
-    const tight = { ...CAPS, maxFunctions: 3 };
-    await cache.set(sha(kitchen), { prepared, meta: {} }, { ...tight });
-    await rejectsWithCode(prepareModuleCached(kitchen, sha(kitchen), tight, cache), 'MODULE_TOO_LARGE');
-    await cache.set(MODULE_SHA, { prepared: new Uint8Array([1, 2, 3]), meta: {} }, { ...CAPS });
-    assert.equal((await prepareModuleCached(MODULE, MODULE_SHA, CAPS, cache)).info.memories[0]!.max, 16);
-  });
-
-  it('refusals are thrown as prepareModule throws them, and nothing is cached', async () => {
-    const { cache, dir } = makeCache();
-    const shared = fixture('shared_mem');
-    await rejectsWithCode(prepareModuleCached(shared, sha(shared), CAPS, cache), 'INVALID_WASM', 'shared');
-    await rejectsWithCode(prepareModuleCached(MODULE, MODULE_SHA, { ...CAPS, maxModuleBytes: 10 }, cache), 'MODULE_TOO_LARGE');
-    assert.equal(existsSync(dir), false, 'no entry, not even the folder');
-  });
-
-  it('without a cache it is prepareModule', async () => {
-    const got = await prepareModuleCached(MODULE, MODULE_SHA, CAPS, undefined);
-    assert.deepEqual(new Uint8Array(got.bytes), new Uint8Array(prepareModule(MODULE, CAPS).bytes));
   });
 });

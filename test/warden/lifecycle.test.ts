@@ -2,7 +2,7 @@
 // reload under a steady stream of calls.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PluginEvent, Warden } from '../../src/warden/index.js';
@@ -45,6 +45,34 @@ describe('lifecycle hooks', () => {
     const w = await open({ limits: { timeoutMs: 300 } });
     await rejectsWithCode(w.install(hooked(dirs.make(), 'spinner', 'spin'), { grant: ['storage:kv'] }), 'TIMEOUT');
     assert.deepEqual((await w.list()).map((p) => [p.status, p.enabled]), [['failed', false]]);
+  });
+});
+
+describe('the scan at every load and its cache', () => {
+  it('re-scans under the running rules, caches the report, and survives a corrupt or deleted cache', async () => {
+    const first = await open();
+    await first.install(writePluginDir(dirs.make(), { name: 'cached', fixture: 'echo', tools: ['echo'] }));
+    const { dataDir, pluginsDir } = first.options;
+    await first.close();
+    const cacheDir = join(pluginsDir, '.cache');
+    let w = await open({ dataDir });
+    assert.equal((await w.call('cached', 'echo', 'a')).text(), 'a');
+    const entries = readdirSync(cacheDir);
+    assert.equal(entries.length, 1);
+    await w.close();
+    writeFileSync(join(cacheDir, entries[0]!), 'garbage'); // corrupt: dropped, scanned again
+    w = await open({ dataDir });
+    assert.equal((await w.call('cached', 'echo', 'b')).text(), 'b');
+    await w.close();
+    rmSync(cacheDir, { recursive: true, force: true }); // safe to delete
+    w = await open({ dataDir });
+    assert.equal((await w.call('cached', 'echo', 'c')).text(), 'c');
+    await w.close();
+    // Stricter rules at the next start: the plugin no longer passes and is not loaded.
+    w = await open({ dataDir, limits: { maxFunctions: 1 } });
+    const [p] = await w.list();
+    assert.equal(p?.status, 'failed');
+    assert.match(p?.lastError ?? '', /scan/);
   });
 });
 
