@@ -15,11 +15,13 @@ import { configCommand } from './plugin/config.js';
 import { pluginCallCommand } from './plugin/call.js';
 import { doctorCommand } from './plugin/doctor.js';
 import { keygenCommand, signCommand } from './plugin/sign.js';
+import { mcpCommand } from './mcp.js';
 
 const COMMANDS: readonly Command[] = [
   installCommand, listCommand, infoCommand, enableCommand, disableCommand, removeCommand, auditCommand, doctorCommand,
   grantCommand, revokeCommand, configCommand, pluginCallCommand, signCommand, keygenCommand,
   vaultSetCommand, vaultListCommand, vaultRmCommand, auditLogCommand,
+  mcpCommand,
 ];
 
 function overview(prefix = ''): string {
