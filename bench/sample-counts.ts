@@ -51,3 +51,7 @@ export const HTTP_REQUESTS = 2_000;
 export const HTTP_WARMUP_REQUESTS = 200;
 /** The plugin and bare series alternate in blocks of this many requests, so drift hits both alike. */
 export const HTTP_BLOCK = 250;
+/** MCP tools/call against a direct call: timed calls per series, warm-up, and the block the three series alternate in. */
+export const MCP_CALLS = 5_000;
+export const MCP_WARMUP_CALLS = 500;
+export const MCP_BLOCK = 500;
