@@ -3,6 +3,7 @@
  * plugins, a call with the plugin's grants, and an event when the tool set changes), so the
  * bridge holds no business logic and tests can put anything behind it.
  */
+import { WardenError, isWardenError } from '../errors.js';
 import type { CallInput, CallOptions } from '../runtime/plugin.js';
 import type { Warden } from '../warden/warden.js';
 
@@ -89,7 +90,9 @@ export function wardenToolSource(warden: Warden, options: WardenToolSourceOption
     call(plugin, tool, input, { context, signal }) {
       // `signal` rides along for a Warden whose CallOptions accept one; today's ignores it.
       const callOptions: CallOptions & { signal?: AbortSignal } = { ...(context !== undefined && { context }), ...(signal && { signal }) };
-      return warden.call(plugin, tool, input, callOptions);
+      return warden.call(plugin, tool, input, callOptions).catch((e: unknown) => {
+        throw withoutHostPaths(e, [warden.options?.pluginsDir, warden.options?.dataDir]);
+      });
     },
     onToolsChanged(listener) {
       if (listeners.size === 0) {
@@ -104,6 +107,20 @@ export function wardenToolSource(warden: Warden, options: WardenToolSourceOption
       };
     },
   };
+}
+
+/**
+ * The error with the Warden's directories replaced by placeholders: a load failure quoted in a
+ * NOT_FOUND message may name files under them, and the agent reading it has no business knowing
+ * where the operator keeps Warden's state.
+ */
+function withoutHostPaths(e: unknown, dirs: (string | undefined)[]): unknown {
+  if (!isWardenError(e)) return e;
+  const [pluginsDir, dataDir] = dirs;
+  let message = e.message;
+  if (pluginsDir) message = message.replaceAll(pluginsDir, '<plugins-dir>');
+  if (dataDir) message = message.replaceAll(dataDir, '<data-dir>');
+  return message === e.message ? e : new WardenError(e.code, message, { data: e.data, cause: e });
 }
 
 /** True when `x` is already a {@link ToolSource} (not a Warden). */

@@ -9,6 +9,8 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ErrorCode, McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createMcpServer, wardenToolSource, type McpServerOptions, type SourceCallOptions, type SourceTool, type ToolSource } from '../../src/mcp/index.js';
 import type { Warden } from '../../src/warden/index.js';
+import { WardenError } from '../../src/errors.js';
+import { rejectsWithCode } from '../helpers/errors.js';
 import { CLIENT_INFO, call, textOf } from './suite.js';
 
 /** A tool source whose calls are whatever `onCall` does; `change` swaps the tool set. */
@@ -126,5 +128,15 @@ describe('wardenToolSource', () => {
     current = tools;
     assert.equal(source.tools(), current);
     assert.equal(fired, 1, 'no listener after unsubscribing');
+  });
+
+  it('keeps the Warden\'s directories out of the error messages an agent reads', async () => {
+    const failing = {
+      options: { dataDir: '/srv/warden', pluginsDir: '/srv/warden/plugins' },
+      tools: () => tools,
+      call: () => Promise.reject(new WardenError('NOT_FOUND', 'plugin p failed to load (ENOENT: /srv/warden/plugins/p/plugin.wasm; db /srv/warden/state.db)')),
+    };
+    const source = wardenToolSource(failing as unknown as Warden);
+    await rejectsWithCode(source.call('p', 't', {}, {}), 'NOT_FOUND', 'plugin p failed to load (ENOENT: <plugins-dir>/p/plugin.wasm; db <data-dir>/state.db)');
   });
 });
