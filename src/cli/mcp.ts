@@ -7,6 +7,8 @@ import { STATE_OPTIONS, type Command } from './command.js';
 import { openWarden } from './open.js';
 import { warn } from './output.js';
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
 export const mcpCommand: Command = {
   name: 'mcp',
   args: '',
@@ -27,16 +29,18 @@ export const mcpCommand: Command = {
       for (const p of await warden.list()) if (p.enabled && !p.loaded) warn(`plugin ${p.id} did not load (${p.lastError ?? 'unknown error'}); its tools are not served`);
       const server = createMcpServer(warden, { onError: (e) => warn(`mcp: ${e instanceof Error ? e.message : String(e)}`) });
       const transport = new StdioServerTransport();
-      const stopped = new Promise<void>((resolve) => {
-        transport.onclose = resolve;
-        process.stdin.once('end', resolve);
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      let stop = (): void => undefined;
+      const stopped = new Promise<void>((resolve) => (stop = resolve));
+      transport.onclose = stop;
+      process.stdin.once('end', stop);
+      for (const signal of STOP_SIGNALS) process.once(signal, stop);
       await server.connect(transport);
       const tools = warden.tools();
       process.stderr.write(`warden mcp: serving ${tools.length} tool${tools.length === 1 ? '' : 's'} of ${new Set(tools.map((t) => t.plugin)).size} plugin(s) over stdio\n`);
       await stopped;
+      // A second Ctrl-C while plugins shut down kills the process the usual way.
+      for (const signal of STOP_SIGNALS) process.off(signal, stop);
+      process.stdin.off('end', stop);
       await server.close();
     } finally {
       await warden.close();
