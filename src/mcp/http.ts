@@ -74,15 +74,16 @@ export function createMcpHttpHandler(target: Warden | ToolSource, options: McpHt
   }, Math.max(10, Math.min(idleTimeoutMs / 2, 60_000)));
   sweep.unref();
 
-  /** Makes room for one more session: true when there is room, closing the least recently used idle one if needed. */
-  const makeRoom = (): boolean => {
-    if (sessions.size < maxSessions) return true;
+  /** The session to close to make room for a new one, when the table is full: the least recently used idle one. */
+  const evictable = (): Session | undefined => {
     let oldest: Session | undefined;
     for (const s of sessions.values()) if (s.active === 0 && (!oldest || s.lastSeen < oldest.lastSeen)) oldest = s;
-    if (!oldest) return false;
-    if (oldest.id !== undefined) sessions.delete(oldest.id);
-    void oldest.transport.close();
-    return true;
+    return oldest;
+  };
+  const makeRoom = (): void => {
+    const oldest = sessions.size >= maxSessions ? evictable() : undefined;
+    if (oldest?.id !== undefined) sessions.delete(oldest.id);
+    void oldest?.transport.close();
   };
 
   const open = async (): Promise<Session> => {
@@ -135,7 +136,8 @@ export function createMcpHttpHandler(target: Warden | ToolSource, options: McpHt
         return session ? serve(session, req, res) : reply(res, 404, -32001, 'Session not found');
       }
       if (req.method !== 'POST') return reply(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
-      if (!makeRoom()) return reply(res, 503, -32000, 'Too many MCP sessions; try again later');
+      // Room is made only once a session initialises: a request that does not cannot evict anyone.
+      if (sessions.size >= maxSessions && !evictable()) return reply(res, 503, -32000, 'Too many MCP sessions; try again later');
       // The new transport answers anything but an initialize request with an error; a session
       // exists only once it initialised, so a refused request leaves nothing behind.
       const session = await open();

@@ -174,6 +174,9 @@ describe('MCP over Streamable HTTP: sessions', () => {
     const second = (await raw(port, 'POST', {}, INITIALIZE)).session; // the first was idle: it made way
     assert.equal(handler.sessionCount, 1);
     assert.equal((await raw(port, 'POST', sessionHeaders(first), { jsonrpc: '2.0', id: 2, method: 'tools/list' })).status, 404);
+    // A request that does not initialise cannot push an idle session out.
+    assert.equal((await raw(port, 'POST', {}, { jsonrpc: '2.0', id: 3, method: 'tools/list' })).status, 400);
+    assert.equal((await raw(port, 'POST', sessionHeaders(second), { jsonrpc: '2.0', id: 4, method: 'tools/list' })).status, 200);
     const stream = await openStream(port, second); // the second is busy while its GET stream is open
     assert.equal((await raw(port, 'POST', {}, INITIALIZE)).status, 503);
     stream.destroy();
