@@ -13,6 +13,7 @@ import { hostFunctions } from './measurements/host-functions.js';
 import { httpAllowList } from './measurements/http-allow-list.js';
 import { kvGet } from './measurements/kv-get.js';
 import { loadTime } from './measurements/load-time.js';
+import { mcpCall } from './measurements/mcp-call.js';
 import { rssPerPlugin } from './measurements/rss-per-plugin.js';
 import { startupCache } from './measurements/startup-cache.js';
 import { throughput } from './measurements/throughput.js';
@@ -23,7 +24,7 @@ import { withTimeout } from './stats.js';
 import { targets, type WardenFigures } from './targets.js';
 
 /** The measurements in the order of the report's numbered sections. */
-const MEASUREMENTS: Measurement[] = [echoLatency, throughput, loadTime, startupCache, hostFunctions, rssPerPlugin, timeouts, growBomb, kvGet, httpAllowList];
+const MEASUREMENTS: Measurement[] = [echoLatency, throughput, loadTime, startupCache, hostFunctions, rssPerPlugin, timeouts, growBomb, kvGet, httpAllowList, mcpCall];
 
 /** Hand-written results of other runs (`npm run soak`), appended to the report as they are. */
 const APPENDIX_PATH = join(root, 'bench/soak-results.md');

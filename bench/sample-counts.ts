@@ -51,6 +51,10 @@ export const HTTP_REQUESTS = 2_000;
 export const HTTP_WARMUP_REQUESTS = 200;
 /** The plugin and bare series alternate in blocks of this many requests, so drift hits both alike. */
 export const HTTP_BLOCK = 250;
-/** Start-up with the prepared-module cache: modules per set, and rounds (each with new bytes) whose median is shown. */
+/** Start-up with plugins installed: how many, and the rounds (cold and warm) whose median is shown. */
 export const STARTUP_CACHE_MODULES = 50;
 export const STARTUP_CACHE_ROUNDS = 3;
+/** MCP tools/call against a direct call: timed calls per series, warm-up, and the block the three series alternate in. */
+export const MCP_CALLS = 5_000;
+export const MCP_WARMUP_CALLS = 500;
+export const MCP_BLOCK = 500;

@@ -27,6 +27,9 @@ export interface WardenFigures {
   kvBaselineP50?: number;
   httpPlugin?: LatencySummary;
   httpBare?: LatencySummary;
+  mcpDirect?: LatencySummary;
+  mcpInMemory?: LatencySummary;
+  mcpHttp?: LatencySummary;
 }
 
 /** Each target with Warden's figure and whether it was met. */
@@ -73,6 +76,11 @@ export function targets(w: WardenFigures): Target[] {
     'allow-list overhead on a loopback HTTP GET ≤ 1 ms (plugin p50 − bare fetch p50)',
     w.httpPlugin && w.httpBare && `${fmtUs(w.httpPlugin.p50 - w.httpBare.p50)} (plugin ${fmtUs(w.httpPlugin.p50)}, bare ${fmtUs(w.httpBare.p50)})`,
     w.httpPlugin && w.httpBare && w.httpPlugin.p50 - w.httpBare.p50 <= 1000,
+  );
+  add(
+    'MCP gateway adds ≤ 1 ms p50 to a tool call (tools/call in-memory p50 − warden.call p50)',
+    w.mcpInMemory && w.mcpDirect && `${fmtUs(w.mcpInMemory.p50 - w.mcpDirect.p50)} (direct ${fmtUs(w.mcpDirect.p50)}, in-memory ${fmtUs(w.mcpInMemory.p50)}; over HTTP +${fmtUs((w.mcpHttp?.p50 ?? Number.NaN) - w.mcpDirect.p50)})`,
+    w.mcpInMemory && w.mcpDirect && w.mcpInMemory.p50 - w.mcpDirect.p50 <= 1000,
   );
   return out;
 }

@@ -16,11 +16,13 @@ import { pluginCallCommand } from './plugin/call.js';
 import { doctorCommand } from './plugin/doctor.js';
 import { keygenCommand, signCommand } from './plugin/sign.js';
 import { reloadCommand } from './plugin/reload.js';
+import { mcpCommand } from './mcp.js';
 
 const COMMANDS: readonly Command[] = [
   installCommand, listCommand, infoCommand, enableCommand, disableCommand, removeCommand, auditCommand, doctorCommand,
   grantCommand, revokeCommand, configCommand, pluginCallCommand, reloadCommand, signCommand, keygenCommand,
   vaultSetCommand, vaultListCommand, vaultRmCommand, auditLogCommand,
+  mcpCommand,
 ];
 
 function overview(prefix = ''): string {

@@ -35,6 +35,11 @@ export class WardenEmitter {
     return () => set.delete(listener as (...args: never[]) => void);
   }
 
+  /** Removes a listener added with {@link on}. */
+  off<K extends keyof WardenEvents>(event: K, listener: Listener<K>): void {
+    this.#listeners.get(event)?.delete(listener as (...args: never[]) => void);
+  }
+
   protected emit<K extends keyof WardenEvents>(event: K, ...args: WardenEvents[K]): void {
     for (const listener of this.#listeners.get(event) ?? []) {
       try {
