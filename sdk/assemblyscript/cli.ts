@@ -3,7 +3,8 @@
 // fail the call with PERMISSION_DENIED.
 import * as host from "./host";
 import { Json } from "./json";
-import { allocString, release, takeString } from "./memory";
+import { allocString, release } from "./memory";
+import { takeJson } from "./result";
 
 export class CliResult {
   /** The exit code, or -1 when the program was killed by a signal. */
@@ -16,10 +17,9 @@ export class CliResult {
 export function cliRun(command: string, args: string[] = []): CliResult {
   const request = Json.object().setString("command", command).set("args", Json.strings(args));
   const r = allocString(request.toString());
-  const text = takeString(host.warden_cli_run(r));
+  const parsed = takeJson(host.warden_cli_run(r));
   release(r);
   const result = new CliResult();
-  const parsed = text == null ? null : Json.parse(text);
   if (parsed == null) return result;
   const code = parsed.get("code");
   if (code != null && code.isNumber()) result.code = <i32>code.asInt();

@@ -3,7 +3,7 @@
 // with `id` and `name`) and `agent` (the calling agent's config).
 import * as host from "./host";
 import { Json, JsonValue } from "./json";
-import { takeString } from "./memory";
+import { takeJson } from "./result";
 
 export class CallContext {
   constructor(public json: JsonValue) {}
@@ -45,7 +45,6 @@ export class CallContext {
 
 /** The context of the current call (JSON null inside when the caller gave none). */
 export function callContext(): CallContext {
-  const text = takeString(host.warden_context_get());
-  const parsed = text == null ? null : Json.parse(text);
+  const parsed = takeJson(host.warden_context_get());
   return new CallContext(parsed == null ? Json.null() : parsed);
 }

@@ -2,8 +2,8 @@
 // own: no other plugin reads or lists them. Without the grant every call fails the plugin call
 // with PERMISSION_DENIED; over a quota, with LIMIT_EXCEEDED.
 import * as host from "./host";
-import { Json } from "./json";
-import { allocBytes, allocString, bytesOf, release, takeBytes, takeString, utf8 } from "./memory";
+import { allocBytes, allocString, bytesOf, release, takeBytes, utf8 } from "./memory";
+import { takeJson } from "./result";
 
 /** The value of `key`, or null when it is unset (or set to an empty value). */
 export function kvGet(key: string): Uint8Array | null {
@@ -41,10 +41,9 @@ export function kvDelete(key: string): void {
 /** The plugin's keys that start with `prefix` (all keys when empty), in UTF-8 byte order. */
 export function kvList(prefix: string = ""): string[] {
   const p = allocString(prefix);
-  const text = takeString(host.warden_kv_list(p));
+  const list = takeJson(host.warden_kv_list(p));
   release(p);
   const keys: string[] = [];
-  const list = text == null ? null : Json.parse(text);
   if (list == null) return keys;
   for (let k = 0; k < list.length; k++) keys.push(list.at(k)!.asString());
   return keys;

@@ -5,8 +5,9 @@
  *
  * Freestanding: no libc. Memory the SDK hands out comes from a per-call arena that WARDEN_TOOL
  * resets when a call starts, so nothing leaks from one call to the next; keep data across calls
- * in static variables (plain C data) or in vars / kv. Text is UTF-8 in `warden_str` slices (not
- * NUL-terminated); `.ptr == 0` means "none" (an unset key, a missing secret).
+ * in static variables (plain C data) or in vars / kv. Text is UTF-8 in `warden_str` slices;
+ * `.ptr == 0` means "none" (an unset key, a missing secret). Slices the SDK returns are also
+ * NUL-terminated, so their ptr can be passed where a C string is expected.
  *
  * A tool:
  *
@@ -266,16 +267,17 @@ static inline int32_t warden_log_level(void) { return warden_raw_get_log_level()
 
 /* ---------------------------------------------------------------- text buffers and JSON writing */
 
-/* A growable buffer in the arena; start with `warden_buf b = {0};`. */
+/* A growable buffer in the arena; start with `warden_buf b = {0};`. Its text is always followed
+ * by a NUL (not counted in len), so a view's ptr is also a C string. */
 typedef struct {
   char *ptr;
   size_t len, cap;
 } warden_buf;
 
 static inline void warden_buf_put(warden_buf *b, warden_str s) {
-  if (b->len + s.len > b->cap) {
+  if (b->len + s.len + 1 > b->cap) {
     size_t cap = b->cap ? b->cap * 2 : 64;
-    while (cap < b->len + s.len) cap *= 2;
+    while (cap < b->len + s.len + 1) cap *= 2;
     char *p = (char *)warden_alloc(cap);
     if (b->len) __builtin_memcpy(p, b->ptr, b->len);
     b->ptr = p;
@@ -283,6 +285,7 @@ static inline void warden_buf_put(warden_buf *b, warden_str s) {
   }
   if (s.len) __builtin_memcpy(b->ptr + b->len, s.ptr, s.len);
   b->len += s.len;
+  b->ptr[b->len] = 0;
 }
 
 static inline void warden_buf_cstr(warden_buf *b, const char *s) { warden_buf_put(b, warden_cstr(s)); }
@@ -343,7 +346,8 @@ static inline size_t warden__number(warden_str j, size_t i) {
   else if (WARDEN__DIGIT(i)) while (WARDEN__DIGIT(i)) i++;
   else return SIZE_MAX;
   if (i < j.len && j.ptr[i] == '.') {
-    if (!WARDEN__DIGIT(++i)) return SIZE_MAX;
+    i++;
+    if (!WARDEN__DIGIT(i)) return SIZE_MAX;
     while (WARDEN__DIGIT(i)) i++;
   }
   if (i < j.len && (j.ptr[i] == 'e' || j.ptr[i] == 'E')) {
@@ -457,7 +461,7 @@ static inline warden_str warden_json_string(warden_str value) {
       warden__utf8(&b, u >= 0xd800 && u <= 0xdfff ? 0xfffd : (uint32_t)u);
     }
   }
-  return warden_buf_view(&b);
+  return i < value.len ? warden_buf_view(&b) : WARDEN_NONE;
 }
 
 /* Member `key` of a JSON object (the last one if repeated), as raw JSON; none when absent. */
