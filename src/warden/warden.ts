@@ -101,6 +101,7 @@ export class Warden {
         return a && { plugin: { call: (tool, input, o) => this.#invoke(a, tool, input, o) }, tools: a.loaded.tools, risk: a.loaded.risk };
       },
       hostTool: (name) => (Object.hasOwn(tools, name) ? tools[name] : undefined),
+      load: (id) => this.#loadLazily(id),
     });
     this.#channels = Object.fromEntries(Object.entries(options.channels ?? {}).map(([name, c]) => [name, 'send' in c ? c : this.#pluginChannel(c)]));
   }
@@ -289,10 +290,7 @@ export class Warden {
    */
   async call(id: string, tool: string, input?: CallInput, options: CallOptions = {}): Promise<PluginOutput> {
     this.#open();
-    if (this.options.lazy && !this.#active.has(id) && !this.#errors.has(id)) {
-      const record = await this.store.plugins.get(id);
-      if (record?.enabled) await this.#tryLoad(record);
-    }
+    await this.#loadLazily(id);
     const active = this.#active.get(id);
     if (!active) {
       const record = await this.store.plugins.get(id);
@@ -399,6 +397,13 @@ export class Warden {
     this.#swapIn(id, loaded);
     this.#errors.delete(id);
     if (record.status !== 'installed') await this.store.plugins.update(id, { status: 'installed' });
+  }
+
+  /** With `lazy`, loads an enabled plugin at its first use (a call, or a delegation to it). */
+  async #loadLazily(id: string): Promise<void> {
+    if (!this.options.lazy || this.#active.has(id) || this.#errors.has(id)) return;
+    const record = await this.store.plugins.get(id);
+    if (record?.enabled) await this.#tryLoad(record);
   }
 
   async #tryLoad(record: PluginRecord): Promise<void> {
