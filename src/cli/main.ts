@@ -15,11 +15,12 @@ import { configCommand } from './plugin/config.js';
 import { pluginCallCommand } from './plugin/call.js';
 import { doctorCommand } from './plugin/doctor.js';
 import { keygenCommand, signCommand } from './plugin/sign.js';
+import { newCommand } from './new.js';
 
 const COMMANDS: readonly Command[] = [
   installCommand, listCommand, infoCommand, enableCommand, disableCommand, removeCommand, auditCommand, doctorCommand,
   grantCommand, revokeCommand, configCommand, pluginCallCommand, signCommand, keygenCommand,
-  vaultSetCommand, vaultListCommand, vaultRmCommand, auditLogCommand,
+  vaultSetCommand, vaultListCommand, vaultRmCommand, auditLogCommand, newCommand,
 ];
 
 function overview(prefix = ''): string {
