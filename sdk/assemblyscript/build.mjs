@@ -77,6 +77,9 @@ export async function buildPlugin(options) {
     const sink = { write: (text) => void output.push(String(text)) };
     const { error } = await asc.main([
       relative(projectDir, entry), '--outFile', wasmFile, '--path', packages, '--use', `abort=${ABORT}`,
+      // AssemblyScript's start function (static data, the GC) becomes the reactor's _initialize,
+      // which Extism hosts call once after instantiation: no wasm start section to flag.
+      '--exportStart', '_initialize',
       '--baseDir', projectDir, ...(options.debug ? ['--debug'] : ['--optimizeLevel', '3', '--shrinkLevel', '1']),
     ], { stdout: sink, stderr: sink });
     if (error) throw new Error(`asc failed to compile ${entry}:\n${output.join('')}`);
