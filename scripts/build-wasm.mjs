@@ -101,7 +101,7 @@ async function buildSdkPlugin(dir, outDir) {
   const manifest = join(root, dir, 'warden.yaml');
   if (source.endsWith('.ts')) {
     const target = join(outDir, `${basename(source, '.ts')}.wasm`);
-    if (stale(target, [source, manifest, ...filesIn('sdk/assemblyscript', '.ts')])) await buildPlugin({ entry: source, manifest, outFile: target, quiet: true });
+    if (stale(target, [source, manifest, join(root, 'sdk/assemblyscript/build.mjs'), ...filesIn('sdk/assemblyscript', '.ts')])) await buildPlugin({ entry: source, manifest, outFile: target, quiet: true });
     return target;
   }
   const wasm = /^wasm:\s*(\S+)/m.exec(readFileSync(manifest, 'utf8'))?.[1] ?? 'plugin.wasm';
