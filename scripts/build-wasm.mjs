@@ -84,7 +84,7 @@ function buildAs(source, target, { abort = '', deps = [] } = {}) {
 
 buildWat(join(root, 'src/runtime/kernel/kernel.wat'), out('src/runtime/kernel/kernel.wasm'));
 for (const f of filesIn('test/fixtures/wat', '.wat')) buildWat(f, out('fixtures', basename(f, '.wat') + '.wasm'));
-const ownPdk = filesIn('test/fixtures/as/pdk', '.ts');
+const ownPdk = [...filesIn('test/fixtures/as/pdk', '.ts'), join(root, 'sdk/assemblyscript/env.ts')];
 for (const f of filesIn('test/fixtures/as', '.ts')) buildAs(f, out('fixtures', basename(f, '.ts') + '.wasm'), { deps: ownPdk });
 // The official Extism AssemblyScript PDK (npm @extism/as-pdk), unmodified: its own example, and
 // fixtures written against it.
@@ -124,7 +124,7 @@ for (const [source, target] of cSources) buildC(source, target);
 // SDK test plugins (dist/fixtures/<dir>/) and the examples (dist/examples/<name>/, installable as
 // they are). `npm start` runs dist/examples/hello.wasm, a copy of the hello example.
 for (const dir of ['sdk-as', 'sdk-c']) await buildSdkPlugin(join('test/fixtures', dir), out('fixtures', dir));
-for (const name of readdirSync(join(root, 'examples'))) {
+for (const { name } of readdirSync(join(root, 'examples'), { withFileTypes: true }).filter((d) => d.isDirectory())) {
   const built = await buildSdkPlugin(join('examples', name), out('examples', name));
   if (name === 'hello' && built) copyFileSync(built, out('examples', 'hello.wasm'));
 }
