@@ -26,6 +26,12 @@ describe('sdk-as: JSON values', () => {
     for (const [text, expected] of cases) assert.equal((await rig().call('json_parse', text)).text(), expected, text);
   });
 
+  it('tells kinds apart, lists keys in order, and rewrites the text compactly', async () => {
+    assert.deepEqual(await rig().json('json_inspect', ' { "b" : [ 1 ] , "a" : true } '), { keys: ['b', 'a'], isArray: false, isBool: false, isNull: false, isObject: true, text: '{"b":[1],"a":true}' });
+    assert.deepEqual(await rig().json('json_inspect', '[true]'), { keys: [], isArray: true, isBool: false, isNull: false, isObject: false, text: '[true]' });
+    assert.deepEqual(await rig().json('json_inspect', 'false'), { keys: [], isArray: false, isBool: true, isNull: false, isObject: false, text: 'false' });
+  });
+
   it('refuses nesting deeper than 128 without trapping', async () => {
     assert.equal((await rig().call('json_parse', `${'['.repeat(128)}${']'.repeat(128)}`)).text(), 'ok 4');
     assert.match((await rig().call('json_parse', `${'['.repeat(129)}${']'.repeat(129)}`)).text(), /^error nested deeper than 128/);

@@ -121,9 +121,9 @@ export function sdkConformance(fixture: 'sdk-as' | 'sdk-c'): () => SdkRig {
 
     it('reads the call context, and JSON null without one', async () => {
       const context = { session: 's-1', user: { id: 'ada', name: 'Ada' }, agent: { model: 'm' } };
-      assert.deepEqual(await rig.json('context_read', undefined, context), { session: 's-1', user: 'ada', raw: context });
-      assert.deepEqual(await rig.json('context_read', undefined, { user: 'bob' }), { session: null, user: 'bob', raw: { user: 'bob' } });
-      assert.deepEqual(await rig.json('context_read'), { session: null, user: null, raw: null });
+      assert.deepEqual(await rig.json('context_read', undefined, context), { session: 's-1', user: 'ada', agent: { model: 'm' }, raw: context });
+      assert.deepEqual(await rig.json('context_read', undefined, { user: 'bob' }), { session: null, user: 'bob', agent: null, raw: { user: 'bob' } });
+      assert.deepEqual(await rig.json('context_read'), { session: null, user: null, agent: null, raw: null });
     });
 
     it('runs a granted host program', async () => {
