@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// Builds every WebAssembly binary from its source: the kernel (WAT) and the test fixtures
-// (WAT with npm `wabt`, AssemblyScript with npm `assemblyscript`, C with Debian's clang + lld).
-// Nothing built here is committed. A binary is rebuilt only when its source is newer.
+// Builds every WebAssembly binary from its source: the kernel (WAT), the test fixtures
+// (WAT with npm `wabt`, AssemblyScript with npm `assemblyscript`, C with Debian's clang + lld)
+// and the plugins written with Warden's SDKs (examples/ and the SDK test plugins), each into an
+// installable plugin directory. Nothing built here is committed. A binary is rebuilt only when
+// its source is newer.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
+import { buildPlugin } from '../sdk/assemblyscript/build.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = (...p) => join(root, 'dist', ...p);
@@ -81,7 +84,7 @@ function buildAs(source, target, { abort = '', deps = [] } = {}) {
 
 buildWat(join(root, 'src/runtime/kernel/kernel.wat'), out('src/runtime/kernel/kernel.wasm'));
 for (const f of filesIn('test/fixtures/wat', '.wat')) buildWat(f, out('fixtures', basename(f, '.wat') + '.wasm'));
-const ownPdk = filesIn('test/fixtures/as/pdk', '.ts');
+const ownPdk = [...filesIn('test/fixtures/as/pdk', '.ts'), join(root, 'sdk/assemblyscript/env.ts')];
 for (const f of filesIn('test/fixtures/as', '.ts')) buildAs(f, out('fixtures', basename(f, '.ts') + '.wasm'), { deps: ownPdk });
 // The official Extism AssemblyScript PDK (npm @extism/as-pdk), unmodified: its own example, and
 // fixtures written against it.
@@ -90,15 +93,38 @@ buildAs(join(officialPdk, 'example.ts'), out('fixtures', 'as_pdk_example.wasm'),
 for (const f of filesIn('test/fixtures/as-official', '.ts')) {
   buildAs(f, out('fixtures', basename(f, '.ts') + '.wasm'), { abort: `${basename(f, '.ts')}/myAbort`, deps: filesIn('node_modules/@extism/as-pdk/lib', '.ts') });
 }
-const cSources = [
-  ...filesIn('test/fixtures/c', '.c').map((f) => [f, out('fixtures', basename(f, '.c') + '.wasm')]),
-  ...readdirSync(join(root, 'examples')).flatMap((dir) =>
-    filesIn(join('examples', dir), '.c').map((f) => [f, out('examples', basename(f, '.c') + '.wasm')])),
-];
-if (cSources.length > 0) {
-  if (!hasClang()) {
-    console.error('clang is missing: run `bash scripts/install-system-deps.sh` (installs clang, lld, wasi-libc)');
-    process.exit(1);
+// A plugin written with an SDK: a folder with one .ts (AssemblyScript, manifest embedded by the
+// SDK's build.mjs) or one .c (C, with warden.yaml copied beside the module it names).
+async function buildSdkPlugin(dir, outDir) {
+  const [source] = [...filesIn(dir, '.ts'), ...filesIn(dir, '.c')];
+  if (!source) return;
+  const manifest = join(root, dir, 'warden.yaml');
+  if (source.endsWith('.ts')) {
+    const target = join(outDir, `${basename(source, '.ts')}.wasm`);
+    if (stale(target, [source, manifest, join(root, 'sdk/assemblyscript/build.mjs'), ...filesIn('sdk/assemblyscript', '.ts')])) await buildPlugin({ entry: source, manifest, outFile: target, quiet: true });
+    return target;
   }
-  for (const [source, target] of cSources) buildC(source, target);
+  const wasm = /^wasm:\s*(\S+)/m.exec(readFileSync(manifest, 'utf8'))?.[1] ?? 'plugin.wasm';
+  const target = join(outDir, wasm);
+  if (stale(target, [source, manifest, join(root, 'sdk/c/warden.h')])) {
+    mkdirSync(outDir, { recursive: true });
+    execFileSync('clang', ['--target=wasm32', '-nostdlib', '-mbulk-memory', '-O2', '-Wall', '-Werror', '-Wl,--no-entry', '-I', join(root, 'sdk/c'), source, '-o', target], { stdio: 'inherit' });
+    new WebAssembly.Module(readFileSync(target));
+  }
+  copyFileSync(manifest, join(outDir, 'warden.yaml'));
+  return target;
+}
+
+const cSources = filesIn('test/fixtures/c', '.c').map((f) => [f, out('fixtures', basename(f, '.c') + '.wasm')]);
+if (!hasClang()) {
+  console.error('clang is missing: run `bash scripts/install-system-deps.sh` (installs clang, lld, wasi-libc)');
+  process.exit(1);
+}
+for (const [source, target] of cSources) buildC(source, target);
+// SDK test plugins (dist/fixtures/<dir>/) and the examples (dist/examples/<name>/, installable as
+// they are). `npm start` runs dist/examples/hello.wasm, a copy of the hello example.
+for (const dir of ['sdk-as', 'sdk-c']) await buildSdkPlugin(join('test/fixtures', dir), out('fixtures', dir));
+for (const { name } of readdirSync(join(root, 'examples'), { withFileTypes: true }).filter((d) => d.isDirectory())) {
+  const built = await buildSdkPlugin(join('examples', name), out('examples', name));
+  if (name === 'hello' && built) copyFileSync(built, out('examples', 'hello.wasm'));
 }

@@ -144,6 +144,8 @@ export interface HostTool {
 export interface ToolDirectory {
   plugin(id: string): RouteTarget | undefined;
   hostTool?(name: string): HostTool | undefined;
+  /** Awaited before plugin `id` is looked up as a callee, so a directory that loads plugins at first use can load it. */
+  load?(id: string): Promise<void>;
 }
 
 const RISK_ORDER: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
@@ -181,6 +183,7 @@ export function createToolRouter(directory: ToolDirectory | ReadonlyMap<string, 
       }
       const id = tool.slice(0, dot);
       const name = tool.slice(dot + 1);
+      await dir.load?.(id);
       const target = dir.plugin(id);
       if (!target || (target.tools && !target.tools.has(name))) throw new WardenError('NOT_FOUND', `tool "${tool}" is not served by any loaded plugin`);
       if (chain.includes(id)) throw new WardenError('PERMISSION_DENIED', `tool: delegation cycle (${[...chain, id].join(' → ')})`, { data: { capability: 'tool', reason: 'cycle' } });

@@ -186,7 +186,7 @@ export class Instance {
       const outcome = this.#ctl[Ctl.Outcome] as Outcome;
       if (outcome === Outcome.Failed) {
         const e = takeMailbox<CallReport>(this.#control)?.error ?? { code: 'TRAP', message: 'plugin failed', data: {} };
-        const error = new WardenError(e.code, e.message, { data: { ...e.data, plugin: name } });
+        const error = this.#reportedTrap(e) ?? new WardenError(e.code, e.message, { data: { ...e.data, plugin: name } });
         this.kill(error);
         throw error;
       }
@@ -194,6 +194,18 @@ export class Instance {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * A trap right after the plugin set its error is how PDKs without exceptions fail (error_set,
+   * then abort): the caller gets the plugin's message as PLUGIN_ERROR. The instance is still
+   * discarded, since the trap may have left its state half-updated.
+   */
+  #reportedTrap(e: SerializedError): WardenError | undefined {
+    const err = e.code === 'TRAP' ? this.#kernel.exports.warden_error() : 0;
+    const bytes = err === 0 ? null : this.#kernel.read(err);
+    if (!bytes?.length) return undefined;
+    return new WardenError('PLUGIN_ERROR', clip(decoder.decode(bytes), 64 * 1024), { data: { plugin: this.#spec.options.name, trap: e.message } });
   }
 
   /** Waits until the worker flips ToMain, and returns what it flipped to. */

@@ -137,7 +137,7 @@ export class Plugin {
     try {
       return new PluginOutput(await instance.call(index, bytes, { deadline, logLevel, context }));
     } catch (e) {
-      failed = !(e instanceof WardenError) || SICK.has(e.code);
+      failed = !(e instanceof WardenError) || SICK.has(e.code) || instance.dead;
       throw e;
     } finally {
       this.#pool.release(instance, failed);

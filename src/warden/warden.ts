@@ -74,6 +74,7 @@ export class Warden extends WardenEmitter {
         return loaded && { plugin: { call: (tool, input, o) => this.#serving.call(id, tool, input, o) }, tools: loaded.tools, risk: loaded.risk };
       },
       hostTool: (name) => (Object.hasOwn(tools, name) ? tools[name] : undefined),
+      load: (id) => this.#loadLazily(id),
     });
     this.#channels = Object.fromEntries(Object.entries(options.channels ?? {}).map(([name, c]) => [name, 'send' in c ? c : this.#pluginChannel(c)]));
     const tapped: StateStore = {
@@ -299,10 +300,7 @@ export class Warden extends WardenEmitter {
    */
   async call(id: string, tool: string, input?: CallInput, options: CallOptions = {}): Promise<PluginOutput> {
     this.#open();
-    if (this.options.lazy && !this.#serving.has(id) && !this.#errors.has(id)) {
-      const record = await this.store.plugins.get(id);
-      if (record?.enabled) await this.#tryLoad(id);
-    }
+    await this.#loadLazily(id);
     const loaded = this.#serving.get(id);
     if (!loaded) {
       const record = await this.store.plugins.get(id);
@@ -518,6 +516,13 @@ export class Warden extends WardenEmitter {
       }
     }
     this.#serving.retire(id);
+  }
+
+  /** With `lazy`, loads an enabled plugin at its first use (a call, or a delegation to it). */
+  async #loadLazily(id: string): Promise<void> {
+    if (!this.options.lazy || this.#serving.has(id) || this.#errors.has(id)) return;
+    const record = await this.store.plugins.get(id);
+    if (record?.enabled) await this.#tryLoad(id);
   }
 
   async #tryLoad(id: string): Promise<void> {
