@@ -33,6 +33,17 @@ import type { InstallOptions, InstallResult, PluginSummary, ToolInfo } from './t
 import { watchPluginsDir, type StopWatching } from './watch.js';
 
 const HOOKS = { enable: 'on_enable', disable: 'on_disable' } as const;
+/** Plugins loaded at once by `open`. */
+const OPEN_CONCURRENCY = 4;
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function inBatches<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
 
 /** What {@link Warden.reload} found for one plugin. */
 export interface ReloadResult {
@@ -109,11 +120,14 @@ export class Warden extends WardenEmitter {
     try {
       warden.#context.scanCache = await openScanCache(resolved.dataDir, resolved.pluginsDir);
       await recoverStaging(resolved.stagingDir, store);
+      const toLoad: string[] = [];
       for (const record of await store.plugins.list()) {
         const enabled = resolved.policies?.[record.id]?.enabled ?? record.enabled;
         if (enabled !== record.enabled) await store.plugins.update(record.id, { enabled });
-        if (enabled && !options.lazy) await warden.#tryLoad(record.id);
+        if (enabled && !options.lazy) toLoad.push(record.id);
       }
+      // A few at a time: each load waits on I/O and a worker booting, which overlap well.
+      await inBatches(toLoad, OPEN_CONCURRENCY, (id) => warden.#tryLoad(id));
     } catch (e) {
       await warden.close();
       throw e;

@@ -164,7 +164,7 @@ describe('warden plugin: grants, state, config, removal', () => {
     ok(await run(['plugin', 'install', src, '--yes']));
     ok(await run(['plugin', 'call', 'notes', 'kv_put', 'a=1']));
     ok(await run(['plugin', 'remove', 'notes', '--keep-data']));
-    assert.deepEqual(readdirSync(join(dataDir, 'plugins')), []);
+    assert.deepEqual(readdirSync(join(dataDir, 'plugins')).filter((f) => !f.startsWith('.')), []);
     ok(await run(['plugin', 'install', src, '--yes']));
     assert.equal(ok(await run(['plugin', 'call', 'notes', 'kv_get', 'a'])).stdout, '1');
     ok(await run(['plugin', 'remove', 'notes']));
