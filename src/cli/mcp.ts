@@ -35,6 +35,12 @@ export const mcpCommand: Command = {
       process.stdin.once('end', stop);
       for (const signal of STOP_SIGNALS) process.once(signal, stop);
       await server.connect(transport);
+      // Plugins changed in the plugins directory or by `warden plugin …` in another shell are picked up.
+      const stopWatching = warden.watch();
+      transport.onclose = () => {
+        stopWatching();
+        stop();
+      };
       const tools = warden.tools();
       process.stderr.write(`warden mcp: serving ${tools.length} tool${tools.length === 1 ? '' : 's'} of ${new Set(tools.map((t) => t.plugin)).size} plugin(s) over stdio\n`);
       await stopped;

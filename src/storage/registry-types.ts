@@ -51,6 +51,11 @@ export interface PluginRegistry {
   update(id: string, change: Partial<Pick<PluginRecord, 'status' | 'enabled'>>): Promise<PluginRecord>;
   /** Removes the plugin with its grants and config, and its KV data unless `keepData`. True when it existed. */
   remove(id: string, options?: RemoveOptions): Promise<boolean>;
+  /**
+   * A number that changes whenever a plugin record, a grant or a config value changes, in this
+   * process or another one sharing the store: a long-running host polls it to pick up what the CLI did.
+   */
+  revision(): Promise<number>;
 }
 
 /** Capability strings granted by the operator, per plugin (e.g. `network:api.example.com`). */

@@ -63,6 +63,9 @@ export class Warden extends WardenEmitter {
   readonly #context: LoadContext;
   readonly #pending: PendingUpgrades;
   #stopWatching: StopWatching | undefined;
+  /** Per serving plugin, the registry state it was loaded with (see {@link sync}). */
+  readonly #loadedState = new Map<string, string>();
+  #revision = -1;
   #closed = false;
 
   private constructor(options: ResolvedWardenOptions, store: StateStore) {
@@ -358,13 +361,54 @@ export class Warden extends WardenEmitter {
     return results;
   }
 
-  /** Watches the plugins directory and reloads what changes; returns a function that stops it. */
-  watch(): StopWatching {
+  /**
+   * Applies registry changes made elsewhere — by the CLI or another process sharing the data
+   * directory: plugins enabled, disabled, installed, upgraded or removed, grants and config
+   * changed. Cheap when nothing changed (one read of the registry's revision).
+   */
+  async sync(): Promise<void> {
+    this.#open();
+    const revision = await this.store.plugins.revision();
+    if (revision === this.#revision) return;
+    this.#revision = revision;
+    const records = await this.store.plugins.list();
+    const ids = new Set(records.map((r) => r.id));
+    for (const loaded of this.#serving.all()) if (!ids.has(loaded.id)) this.#serving.retire(loaded.id);
+    for (const record of records) {
+      const serving = this.#serving.has(record.id);
+      if (!record.enabled) {
+        if (serving) this.#serving.retire(record.id);
+      } else if (record.status === 'pending-consent') {
+        // The installed version keeps serving until the operator consents.
+      } else if (!serving) {
+        if (!this.options.lazy && record.status !== 'failed') await this.#tryLoad(record.id);
+      } else if ((await this.#stateOf(record)) !== this.#loadedState.get(record.id)) {
+        await this.#tryLoad(record.id);
+      }
+    }
+  }
+
+  /**
+   * Watches the plugins directory and reloads what changes, and polls the registry every
+   * `syncMs` for changes made by other processes ({@link sync}); returns a function that stops both.
+   */
+  watch({ syncMs = 500 } = {}): StopWatching {
     this.#open();
     this.#stopWatching?.();
-    const stop = watchPluginsDir(this.options.pluginsDir, async () => {
+    const stopFiles = watchPluginsDir(this.options.pluginsDir, async () => {
       if (!this.#closed) await this.reload();
     });
+    let syncing = false;
+    const timer = setInterval(() => {
+      if (syncing || this.#closed) return;
+      syncing = true;
+      void this.sync().catch(() => undefined).finally(() => (syncing = false));
+    }, syncMs);
+    timer.unref();
+    const stop = (): void => {
+      stopFiles();
+      clearInterval(timer);
+    };
     this.#stopWatching = stop;
     return () => {
       stop();
@@ -474,7 +518,10 @@ export class Warden extends WardenEmitter {
     }
     await this.#pending.remove(id);
     this.#errors.delete(id);
-    if (next) this.#serving.swapIn(id, next);
+    if (next) {
+      this.#serving.swapIn(id, next);
+      this.#loadedState.set(id, await this.#stateOf({ ...record, location: id, installedAt: 0, updatedAt: 0 }));
+    }
     else if (enable) await this.#load(id, { hook: true });
     else this.#serving.retire(id);
     this.#event({ id, event: previous ? 'upgraded' : 'installed' });
@@ -500,8 +547,14 @@ export class Warden extends WardenEmitter {
       throw new WardenError('CLOSED', 'this Warden was closed while the plugin was loading');
     }
     this.#serving.swapIn(id, loaded);
+    this.#loadedState.set(id, await this.#stateOf(record));
     this.#errors.delete(id);
     if (record.status === 'failed') await this.store.plugins.update(id, { status: 'installed' });
+  }
+
+  /** What a serving plugin depends on in the registry: its version and files, grants and config. */
+  async #stateOf(record: PluginRecord): Promise<string> {
+    return JSON.stringify([record.version, record.modules, record.location, await this.store.grants.get(record.id), await this.store.config.all(record.id)]);
   }
 
   /** Marks a plugin failed; a failed `on_enable` also disables it (its `on_disable` is never run). */

@@ -7,7 +7,8 @@ import { once } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { Warden } from '../../src/warden/index.js';
-import { WARDEN_BIN, startWarden } from '../helpers/cli.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { WARDEN_BIN, runWarden, startWarden } from '../helpers/cli.js';
 import { TEST_VAULT_KEY, tempDirs } from '../storage/sqlite-helpers.js';
 import { CLIENT_INFO, SUITE_TOOLS, installSuitePlugins, mcpToolSuite } from './suite.js';
 
@@ -56,5 +57,22 @@ describe('warden mcp: the process', () => {
     assert.deepEqual(messages.map((m) => [m.jsonrpc, m.id]), [['2.0', 1], ['2.0', 2], ['2.0', 3]]);
     assert.deepEqual((messages[1]!.result['tools'] as { name: string }[]).map((t) => t.name), SUITE_TOOLS);
     assert.deepEqual(messages[2]!.result['structuredContent'], { text: 'raw' });
+  });
+
+  it('sends tools/list_changed when the CLI disables a plugin while it serves', async () => {
+    const transport = new StdioClientTransport({ command: process.execPath, args: [WARDEN_BIN, 'mcp', '--data-dir', dataDir], env, stderr: 'pipe' });
+    const client = new Client(CLIENT_INFO);
+    const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
+    await client.connect(transport);
+    try {
+      assert.ok((await client.listTools()).tools.some((t) => t.name === 'echo__echo'));
+      const r = await runWarden(['plugin', 'disable', 'echo', '--data-dir', dataDir], { env });
+      assert.equal(r.code, 0, r.stderr);
+      await changed;
+      assert.ok(!(await client.listTools()).tools.some((t) => t.name === 'echo__echo'));
+    } finally {
+      await runWarden(['plugin', 'enable', 'echo', '--data-dir', dataDir], { env });
+      await client.close();
+    }
   });
 });

@@ -42,6 +42,30 @@ export function registrySuite(withStore: WithStore): void {
       await rejectsWithCode(store.plugins.put(pluginRecord('x', { manifest: undefined })), 'INVALID_ARGUMENT');
     }));
 
+    it('moves the revision on every change to records, grants and config', () => withStore(async (store) => {
+      const seen = [await store.plugins.revision()];
+      const moved = async (what: string) => {
+        const r = await store.plugins.revision();
+        assert.notEqual(r, seen.at(-1), `${what} did not move the revision`);
+        seen.push(r);
+      };
+      await store.plugins.put(pluginRecord('rev'));
+      await moved('put');
+      await store.plugins.update('rev', { enabled: false });
+      await moved('update');
+      await store.grants.add('rev', ['storage:kv']);
+      await moved('grant');
+      await store.grants.revoke('rev', ['storage:kv']);
+      await moved('revoke');
+      await store.config.set('rev', 'k', 1);
+      await moved('config');
+      const still = await store.plugins.revision();
+      await store.kv.set('rev', 'x', new Uint8Array([1]));
+      assert.equal(await store.plugins.revision(), still, 'KV data is not registry state');
+      await store.plugins.remove('rev');
+      await moved('remove');
+    }));
+
     it('keeps where a plugin lives inside the plugins directory (the id by default)', () => withStore(async (store) => {
       assert.equal((await store.plugins.put(pluginRecord('home'))).location, 'home');
       assert.equal((await store.plugins.put(pluginRecord('found', { location: 'vendor/found-1.2' }))).location, 'vendor/found-1.2');

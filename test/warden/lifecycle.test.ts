@@ -76,6 +76,34 @@ describe('the scan at every load and its cache', () => {
   });
 });
 
+describe('changes made by another process', () => {
+  it('a serving Warden picks up what a CLI-style Warden on the same data directory changed', async () => {
+    const server = await open();
+    const cli = await open({ dataDir: server.options.dataDir, lazy: true });
+    const src = writePluginDir(dirs.make(), { name: 'shared', fixture: 'cap_kv', tools: ['kv_put', 'kv_get'], capabilities: [{ storage: 'kv' }, { vault: ['k'] }] });
+    await cli.install(src);
+    await server.sync();
+    await rejectsWithCode(server.call('shared', 'kv_put', 'a=1'), 'PERMISSION_DENIED');
+    await cli.grant('shared', ['storage:kv']);
+    await server.sync();
+    await server.call('shared', 'kv_put', 'a=1');
+    await cli.disable('shared');
+    await server.sync();
+    await rejectsWithCode(server.call('shared', 'kv_get', 'a'), 'NOT_FOUND', 'disabled');
+    await cli.enable('shared');
+    const stop = server.watch({ syncMs: 50 });
+    try {
+      for (let i = 0; i < 100 && !(await server.list())[0]?.loaded; i++) await sleep(50);
+      assert.equal((await server.call('shared', 'kv_get', 'a')).text(), '1');
+      await cli.remove('shared');
+      for (let i = 0; i < 100 && server.tools().length > 0; i++) await sleep(50);
+      assert.deepEqual(server.tools(), []);
+    } finally {
+      stop();
+    }
+  });
+});
+
 describe('reload', () => {
   it('swaps in changed files, keeps the old version serving when they are invalid, and discovers new folders', async () => {
     const w = await open();

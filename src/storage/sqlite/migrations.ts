@@ -77,6 +77,16 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "plugins.location: the plugin's folder inside the plugins directory",
     sql: `ALTER TABLE plugins ADD COLUMN location TEXT;`,
   },
+  {
+    version: 3,
+    description: 'registry revision: bumped by every change to plugins, grants and config, so other processes notice',
+    sql: `
+      CREATE TABLE registry_revision (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL) STRICT;
+      INSERT INTO registry_revision (id, value) VALUES (1, 0);
+      ${['plugins', 'grants', 'config'].flatMap((t) => ['INSERT', 'UPDATE', 'DELETE'].map((op) =>
+        `CREATE TRIGGER ${t}_${op.toLowerCase()}_revision AFTER ${op} ON ${t} BEGIN UPDATE registry_revision SET value = value + 1 WHERE id = 1; END;`)).join('\n      ')}
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

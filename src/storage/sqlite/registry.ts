@@ -28,6 +28,7 @@ export function createSqliteRegistry(db: Database.Database): {
 } {
   const q = {
     get: db.prepare('SELECT * FROM plugins WHERE id = ?'),
+    revision: db.prepare('SELECT value FROM registry_revision WHERE id = 1').pluck(),
     list: db.prepare('SELECT * FROM plugins ORDER BY id'),
     put: db.prepare(`INSERT INTO plugins (id, version, status, manifest, modules, enabled, location, installed_at, updated_at)
       VALUES (@id, @version, @status, @manifest, @modules, @enabled, @location, @now, @now)
@@ -66,6 +67,7 @@ export function createSqliteRegistry(db: Database.Database): {
 
   const plugins: Sync<PluginRegistry> = {
     get,
+    revision: () => q.revision.get() as number,
     list: () => (q.list.all() as PluginRow[]).map(toRecord),
     put(record) {
       pluginArg(record?.id);
