@@ -2,7 +2,8 @@
  * The Warden: installed plugins, their grants, loading and routing. Anything exported here is
  * public API.
  */
-export { Warden, type ReloadResult } from './warden.js';
+export { Warden } from './warden.js';
+export type { ReloadResult } from './reload.js';
 export type { InstallOptions, InstallResult, PluginSummary, ToolInfo } from './types.js';
 export type { PluginEvent, WardenEvents } from './events.js';
 export { runDoctor, type DoctorReport, type DoctorCheck, type PluginDiagnosis } from './doctor.js';

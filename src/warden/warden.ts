@@ -7,7 +7,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WardenError, isWardenError } from '../errors.js';
-import { createToolRouter, currentDelegation, runInChain, type ToolDispatcher } from '../capabilities/tool.js';
+import { createToolRouter, runInChain, type ToolDispatcher } from '../capabilities/tool.js';
 import type { ChannelAdapter } from '../capabilities/channel/adapter.js';
 import { effectiveCapabilities, grantStrings } from '../capabilities/grants.js';
 import { riskOf, type Capability, type Manifest } from '../manifest/index.js';
@@ -15,18 +15,21 @@ import { Host } from '../host.js';
 import type { PluginOutput } from '../runtime/plugin-output.js';
 import type { CallInput, CallOptions } from '../runtime/plugin.js';
 import { createSqliteStore } from '../storage/sqlite/store.js';
-import type { AuditPage, AuditQuery, AuditStore, PluginRecord, RemoveOptions, StateStore } from '../storage/driver.js';
+import type { AuditPage, AuditQuery, PluginRecord, RemoveOptions, StateStore } from '../storage/driver.js';
 import { readPluginPackage, type PluginPackage } from '../install/package.js';
 import { readSource } from '../install/source.js';
 import { downloadPlugin, isRemoteSource, type DownloadOptions } from '../install/download.js';
 import { assertPackageAllowed, checkSignature, inspectPackage, type PackageInspection } from '../install/check.js';
 import type { SignatureCheck } from '../trust/index.js';
 import { commitPlugin, makeStaging, recoverStaging } from './commit.js';
-import { findPluginFolders } from './discover.js';
 import { WardenEmitter, type PluginEvent } from './events.js';
-import { loadInstalled, loadPackage, manifestJson, verifyInstalled, type LoadContext, type LoadedPlugin } from './loader.js';
-import { resolveWardenOptions, type PluginChannel, type ResolvedWardenOptions, type WardenOptions } from './options.js';
+import { loadInstalled, loadPackage, manifestJson, type LoadContext, type LoadedPlugin } from './loader.js';
+import { resolveWardenOptions, type ResolvedWardenOptions, type WardenOptions } from './options.js';
 import { PendingUpgrades } from './pending.js';
+import { tapAudit } from './audit-tap.js';
+import { installResult } from './install-result.js';
+import { pluginChannel } from './plugin-channel.js';
+import { awaitConsent, reloadPlugins, syncWithRegistry, type ReloadOps, type ReloadResult } from './reload.js';
 import { openScanCache } from './scan-cache.js';
 import { ServingSet } from './serving.js';
 import type { InstallOptions, InstallResult, PluginSummary, ToolInfo } from './types.js';
@@ -45,12 +48,6 @@ async function inBatches<T>(items: readonly T[], limit: number, fn: (item: T) =>
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
-/** What {@link Warden.reload} found for one plugin. */
-export interface ReloadResult {
-  id: string;
-  outcome: 'unchanged' | 'reloaded' | 'discovered' | 'pending-consent' | 'failed';
-  message?: string;
-}
 
 export class Warden extends WardenEmitter {
   readonly store: StateStore;
@@ -90,9 +87,10 @@ export class Warden extends WardenEmitter {
       hostTool: (name) => (Object.hasOwn(tools, name) ? tools[name] : undefined),
       load: (id) => this.#loadLazily(id),
     });
-    this.#channels = Object.fromEntries(Object.entries(options.channels ?? {}).map(([name, c]) => [name, 'send' in c ? c : this.#pluginChannel(c)]));
+    const timeoutOf = (id: string): number => this.#serving.get(id)?.plugin.limits.timeoutMs ?? options.limits?.timeoutMs ?? 10_000;
+    this.#channels = Object.fromEntries(Object.entries(options.channels ?? {}).map(([name, c]) => [name, 'send' in c ? c : pluginChannel(c, this.#router, timeoutOf)]));
     const tapped: StateStore = {
-      kv: store.kv, vault: store.vault, audit: this.#auditTap(store.audit), memory: store.memory, plugins: store.plugins, grants: store.grants, config: store.config,
+      kv: store.kv, vault: store.vault, audit: tapAudit(store.audit, (entry) => this.emit('denied', entry)), memory: store.memory, plugins: store.plugins, grants: store.grants, config: store.config,
       transaction: (fn) => store.transaction(fn), close: () => store.close(),
     };
     this.#context = { options, store: tapped, host: this.#host, tools: this.#router, channels: this.#channels };
@@ -156,14 +154,12 @@ export class Warden extends WardenEmitter {
       const asked = options.grant === 'all' ? grantStrings(pkg.manifest.manifest.capabilities) : [...(options.grant ?? [])];
       const newRequests = previous ? await this.#newRequests(previous, pkg.manifest.manifest, asked) : [];
       if (newRequests.length > 0) {
-        await this.#pending.put(pkg);
-        await this.store.plugins.update(id, { status: 'pending-consent' });
-        this.#event({ id, event: 'pending-consent', message: `version ${pkg.manifest.manifest.version} requests ${newRequests.join(', ')}` });
-        return this.#installResult(pkg, inspection, await this.store.grants.get(id), asked, { upgraded: true, enabled: false, pendingConsent: newRequests });
+        await awaitConsent(this.#ops, pkg, newRequests);
+        return installResult(pkg, inspection, await this.store.grants.get(id), asked, { upgraded: true, enabled: false, pendingConsent: newRequests });
       }
       // A plugin from the network lands disabled: the operator enables it after looking at it.
       const result = await this.#commit(pkg, staging, previous, asked, remote ? false : options.enable ?? true);
-      return this.#installResult(pkg, inspection, result.grants, asked, { upgraded: previous !== undefined, enabled: result.enabled });
+      return installResult(pkg, inspection, result.grants, asked, { upgraded: previous !== undefined, enabled: result.enabled });
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
@@ -355,10 +351,7 @@ export class Warden extends WardenEmitter {
   async reload(id?: string): Promise<ReloadResult[]> {
     this.#open();
     const records = id === undefined ? await this.store.plugins.list() : [await this.#record(id)];
-    const results: ReloadResult[] = [];
-    for (const record of records) results.push(await this.#reloadOne(record));
-    if (id === undefined) results.push(...(await this.#discover(records)));
-    return results;
+    return reloadPlugins(this.#ops, records, id === undefined);
   }
 
   /**
@@ -371,21 +364,7 @@ export class Warden extends WardenEmitter {
     const revision = await this.store.plugins.revision();
     if (revision === this.#revision) return;
     this.#revision = revision;
-    const records = await this.store.plugins.list();
-    const ids = new Set(records.map((r) => r.id));
-    for (const loaded of this.#serving.all()) if (!ids.has(loaded.id)) this.#serving.retire(loaded.id);
-    for (const record of records) {
-      const serving = this.#serving.has(record.id);
-      if (!record.enabled) {
-        if (serving) this.#serving.retire(record.id);
-      } else if (record.status === 'pending-consent') {
-        // The installed version keeps serving until the operator consents.
-      } else if (!serving) {
-        if (!this.options.lazy && record.status !== 'failed') await this.#tryLoad(record.id);
-      } else if ((await this.#stateOf(record)) !== this.#loadedState.get(record.id)) {
-        await this.#tryLoad(record.id);
-      }
-    }
+    await syncWithRegistry(this.#ops);
   }
 
   /**
@@ -428,6 +407,21 @@ export class Warden extends WardenEmitter {
 
   // --- internals ---
 
+  /** The private operations reloading and syncing use (see reload.ts). */
+  get #ops(): ReloadOps {
+    return {
+      options: this.options, store: this.store, serving: this.#serving, pending: this.#pending, errors: this.#errors,
+      folder: (record) => this.#folder(record),
+      newRequests: (previous, manifest, asked) => this.#newRequests(previous, manifest, asked),
+      commit: (pkg, staging, previous, asked, enable) => this.#commit(pkg, staging, previous, asked, enable),
+      load: (id, options) => this.#load(id, options),
+      tryLoad: (id) => this.#tryLoad(id),
+      event: (event) => this.#event(event),
+      loadedState: (id) => this.#loadedState.get(id),
+      stateOf: (record) => this.#stateOf(record),
+    };
+  }
+
   #open(): void {
     if (this.#closed) throw new WardenError('CLOSED', 'this Warden is closed');
   }
@@ -455,19 +449,6 @@ export class Warden extends WardenEmitter {
     this.emit('plugin', event);
   }
 
-  /** The audit store plugins write through: denials are also emitted as `denied` events. */
-  #auditTap(audit: AuditStore): AuditStore {
-    return {
-      append: async (entry) => {
-        const id = await audit.append(entry);
-        if (entry.decision === 'deny') this.emit('denied', entry);
-        return id;
-      },
-      query: (q) => audit.query(q),
-      prune: (before) => audit.prune(before),
-    };
-  }
-
   /** A plugin's summary; its risk is that of what it holds (requested ∩ granted ∩ level), loaded or not. */
   async #summary(record: PluginRecord): Promise<PluginSummary> {
     const manifest = record.manifest as Partial<Manifest>;
@@ -477,17 +458,6 @@ export class Warden extends WardenEmitter {
       id: record.id, version: record.version, status: record.status, enabled: record.enabled, loaded: this.#serving.has(record.id),
       risk: riskOf(effectiveCapabilities(manifest.capabilities ?? [], grants, this.options.securityLevel)), tools: (manifest.tools ?? []).map((t) => t.name),
       ...(error !== undefined && { lastError: error }),
-    };
-  }
-
-  #installResult(pkg: PluginPackage, inspection: PackageInspection, granted: string[], asked: readonly string[], extra: Pick<InstallResult, 'upgraded' | 'enabled' | 'pendingConsent'>): InstallResult {
-    const { manifest } = pkg.manifest;
-    const requested = grantStrings(manifest.capabilities);
-    const warnings = [...inspection.warnings, ...inspection.scan.findings.map((f) => `${f.severity}: ${f.message}`)];
-    for (const g of asked) if (!requested.includes(g)) warnings.push(`grant "${g}" matches nothing ${manifest.name} requests; it has no effect`);
-    return {
-      id: manifest.name, version: manifest.version, requested: manifest.capabilities, granted, risk: riskOf(manifest.capabilities),
-      warnings, findings: inspection.scan.findings, signature: inspection.signature, ...extra,
     };
   }
 
@@ -604,101 +574,5 @@ export class Warden extends WardenEmitter {
     if (this.#serving.has(id)) await this.#load(id);
   }
 
-  async #reloadOne(record: PluginRecord): Promise<ReloadResult> {
-    const { id } = record;
-    let pkg: PluginPackage;
-    try {
-      pkg = await readPluginPackage(this.#folder(record));
-    } catch (e) {
-      return this.#reloadFailed(id, e);
-    }
-    try {
-      verifyInstalled(record, pkg);
-    } catch {
-      return this.#upgradeFromFolder(record, pkg);
-    }
-    if (record.enabled && !this.#serving.has(id) && record.status !== 'pending-consent') {
-      await this.#tryLoad(id);
-      return this.#serving.has(id) ? { id, outcome: 'reloaded' } : { id, outcome: 'failed', message: this.#errors.get(id) ?? 'load failed' };
-    }
-    return { id, outcome: 'unchanged' };
-  }
 
-  /** The files of a registered plugin changed on disk: check them and swap them in, or keep the old version. */
-  async #upgradeFromFolder(record: PluginRecord, pkg: PluginPackage): Promise<ReloadResult> {
-    const { id } = record;
-    const staging = await makeStaging(this.options.stagingDir);
-    try {
-      assertPackageAllowed(pkg, this.options);
-      if (pkg.manifest.manifest.name !== id) throw new WardenError('INSTALL_REFUSED', `${this.#folder(record)} now holds plugin "${pkg.manifest.manifest.name}", not ${id}`, { data: { reasons: ['the plugin id changed'] } });
-      const newRequests = await this.#newRequests(record, pkg.manifest.manifest, []);
-      if (newRequests.length > 0) {
-        await this.#pending.put(pkg);
-        await this.store.plugins.update(id, { status: 'pending-consent' });
-        this.#event({ id, event: 'pending-consent', message: `requests ${newRequests.join(', ')}` });
-        return { id, outcome: 'pending-consent', message: `requests ${newRequests.join(', ')}: enable it to accept` };
-      }
-      await this.#commit(pkg, staging, record, [], record.enabled);
-      this.#event({ id, event: 'reloaded' });
-      return { id, outcome: 'reloaded' };
-    } catch (e) {
-      return this.#reloadFailed(id, e);
-    } finally {
-      await rm(staging, { recursive: true, force: true });
-    }
-  }
-
-  /** A reload that could not be applied: the serving version (if any) keeps serving. */
-  #reloadFailed(id: string, e: unknown): ReloadResult {
-    const message = e instanceof Error ? e.message : String(e);
-    this.#errors.set(id, message);
-    this.#event({ id, event: 'reload-failed', message });
-    return { id, outcome: 'failed', message };
-  }
-
-  /** Registers plugin folders that no record points to. */
-  async #discover(records: readonly PluginRecord[]): Promise<ReloadResult[]> {
-    const known = new Set(records.map((r) => r.location));
-    const results: ReloadResult[] = [];
-    for (const location of await findPluginFolders(this.options.pluginsDir)) {
-      if (known.has(location)) continue;
-      results.push(await this.#adopt(location));
-    }
-    return results;
-  }
-
-  /** Registers the plugin found at `location` in place, with no grants beyond the config file's. */
-  async #adopt(location: string): Promise<ReloadResult> {
-    const folder = join(this.options.pluginsDir, ...location.split('/'));
-    try {
-      const pkg = await readPluginPackage(folder);
-      assertPackageAllowed(pkg, this.options);
-      const { manifest } = pkg.manifest;
-      if (await this.store.plugins.get(manifest.name)) {
-        throw new WardenError('INSTALL_REFUSED', `${folder} holds plugin "${manifest.name}", which is already installed elsewhere: remove one of the two`, { data: { reasons: ['duplicate plugin id'] } });
-      }
-      const enabled = this.options.policies?.[manifest.name]?.enabled ?? this.options.autoEnable ?? true;
-      await this.store.plugins.put({ id: manifest.name, version: manifest.version, status: 'installed', manifest: manifestJson(manifest), modules: pkg.modules.map((m) => ({ name: m.name, sha256: m.sha256 })), enabled, location });
-      this.#event({ id: manifest.name, event: 'installed' });
-      if (enabled) await this.#load(manifest.name, { hook: true }).catch(() => undefined);
-      return { id: manifest.name, outcome: 'discovered' };
-    } catch (e) {
-      return this.#reloadFailed(location, e);
-    }
-  }
-
-  /** A channel implemented by a plugin's tool, reached through the router (so grants, risk and cycles are checked). */
-  #pluginChannel(target: PluginChannel): ChannelAdapter {
-    return {
-      send: async (message, sendOptions) => {
-        const input = new TextEncoder().encode(JSON.stringify({ plugin: message.plugin, channel: message.channel, text: message.text }));
-        const outer = currentDelegation();
-        const deadline = outer?.deadline ?? Date.now() + (this.#serving.get(message.plugin)?.plugin.limits.timeoutMs ?? 10_000);
-        await this.#router.call({
-          caller: message.plugin, tool: `${target.plugin}.${target.tool ?? 'send'}`, input, chain: [...(outer?.chain ?? []), message.plugin], deadline,
-          signal: sendOptions?.signal ?? new AbortController().signal,
-        });
-      },
-    };
-  }
 }
