@@ -453,12 +453,17 @@ export class Warden extends WardenEmitter {
   async #summary(record: PluginRecord): Promise<PluginSummary> {
     const manifest = record.manifest as Partial<Manifest>;
     const grants = [...(await this.store.grants.get(record.id)), ...(this.options.policies?.[record.id]?.permissions ?? [])];
-    const error = this.#errors.get(record.id);
+    const error = this.#errors.get(record.id) ?? (record.status === 'failed' ? await this.#recordedFailure(record.id) : undefined);
     return {
       id: record.id, version: record.version, status: record.status, enabled: record.enabled, loaded: this.#serving.has(record.id),
       risk: riskOf(effectiveCapabilities(manifest.capabilities ?? [], grants, this.options.securityLevel)), tools: (manifest.tools ?? []).map((t) => t.name),
       ...(error !== undefined && { lastError: error }),
     };
+  }
+
+  /** Why the plugin last failed to load, from the audit log (written by whichever process saw it). */
+  async #recordedFailure(id: string): Promise<string | undefined> {
+    return (await this.store.audit.query({ plugin: id, capability: 'lifecycle', limit: 1 })).records[0]?.reason;
   }
 
   /** What `manifest` requests that the installed version neither requested nor holds, and that the operator did not grant now. */
@@ -533,6 +538,8 @@ export class Warden extends WardenEmitter {
     this.#errors.set(record.id, message);
     this.#serving.retire(record.id);
     if (record.status !== 'failed' || (disable && record.enabled)) await this.store.plugins.update(record.id, { status: 'failed', ...(disable && { enabled: false }) });
+    // Kept in the audit log too, so `info`, `list` and `doctor` in another process can say why.
+    await this.store.audit.append({ plugin: record.id, capability: 'lifecycle', detail: 'load failed', decision: 'deny', reason: message.slice(0, 1024) }).catch(() => undefined);
     this.#event({ id: record.id, event: 'failed', message });
   }
 

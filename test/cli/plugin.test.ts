@@ -219,6 +219,9 @@ describe('warden plugin: audit, doctor, sign', () => {
     assert.match(r.stdout, /FAIL {2}tampered[\s\S]*FAIL {2}files: plugin tampered changed on disk/);
     assert.match(r.stdout, /pass {2}healthy/);
     assert.match(r.stdout, /2 plugin\(s\): 1 loaded, 1 failed, 0 disabled/);
+    assert.equal((await run(['plugin', 'call', 'tampered', 'kv_get', 'a'])).code, 1); // this process fails to load it
+    const info = JSON.parse(ok(await run(['plugin', 'info', 'tampered', '--json'])).stdout);
+    assert.deepEqual([info.status, /changed on disk/.test(info.lastError)], ['failed', true]); // and the next one says why
   });
 
   it('keygen + sign make a plugin installable at paranoid; an edited manifest is refused', async () => {
