@@ -26,7 +26,7 @@ interface Journal {
 
 /** A fresh staging folder under `stagingDir` (same file system as the plugins, so renames are atomic). */
 export async function makeStaging(stagingDir: string): Promise<string> {
-  const dir = join(stagingDir, randomUUID());
+  const dir = join(stagingDir, `${process.pid}-${randomUUID()}`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   return dir;
 }
@@ -102,6 +102,18 @@ async function rollBack(staging: string, journal: Journal): Promise<void> {
   if (journal.displaced && (await exists(join(staging, 'displaced')))) await rename(join(staging, 'displaced'), journal.displaced);
 }
 
+/** True when a staging folder's name says another process that is still running made it. */
+function ownedByLiveProcess(name: string): boolean {
+  const pid = Number(/^(\d+)-/.exec(name)?.[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** True when the registry holds exactly the journal's record and the files on disk match it. */
 async function committed(journal: Journal, store: StateStore): Promise<boolean> {
   const row = await store.plugins.get(journal.id);
@@ -122,6 +134,7 @@ export async function recoverStaging(stagingDir: string, store: StateStore): Pro
   const rolledBack: string[] = [];
   const entries = await readdir(stagingDir).catch(() => [] as string[]);
   for (const name of entries) {
+    if (ownedByLiveProcess(name)) continue; // another Warden (a server, a CLI) is installing right now
     const dir = join(stagingDir, name);
     const text = await readFile(join(dir, JOURNAL), 'utf8').catch(() => undefined);
     const journal = parseJournal(text);

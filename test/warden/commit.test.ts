@@ -62,11 +62,14 @@ describe('install commit', () => {
     cpSync(plugin(root, '2.0.0'), target, { recursive: true });
     // And a half-written staging folder with no journal.
     mkdirSync(join(dataDir, 'staging', 'partial', 'new'), { recursive: true });
+    // And one that a process still running is using (here: this test's parent): left alone.
+    const busy = `${process.ppid}-in-progress`;
+    mkdirSync(join(dataDir, 'staging', busy, 'new'), { recursive: true });
 
     w = await Warden.open({ dataDir, vaultKey });
     const [summary] = await w.list();
     assert.deepEqual([summary?.version, summary?.status, summary?.loaded], ['1.0.0', 'installed', true]);
-    assert.deepEqual(readdirSync(join(dataDir, 'staging')), []);
+    assert.deepEqual(readdirSync(join(dataDir, 'staging')), [busy]);
     await w.close();
   });
 });
