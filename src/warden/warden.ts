@@ -112,6 +112,7 @@ export class Warden extends WardenEmitter {
   static async open(options: WardenOptions): Promise<Warden> {
     const resolved = resolveWardenOptions(options);
     await mkdir(resolved.dataDir, { recursive: true, mode: 0o700 });
+    await mkdir(resolved.pluginsDir, { recursive: true });
     const store = options.store ?? createSqliteStore({
       dataDir: resolved.dataDir,
       ...(options.durability && { durability: options.durability }),
