@@ -17,13 +17,14 @@ import { doctorCommand } from './plugin/doctor.js';
 import { keygenCommand, signCommand } from './plugin/sign.js';
 import { reloadCommand } from './plugin/reload.js';
 import { mcpCommand } from './mcp.js';
+import { serveCommand } from './serve.js';
 import { newCommand } from './new.js';
 
 const COMMANDS: readonly Command[] = [
   installCommand, listCommand, infoCommand, enableCommand, disableCommand, removeCommand, auditCommand, doctorCommand,
   grantCommand, revokeCommand, configCommand, pluginCallCommand, reloadCommand, signCommand, keygenCommand,
   vaultSetCommand, vaultListCommand, vaultRmCommand, auditLogCommand, newCommand,
-  mcpCommand,
+  mcpCommand, serveCommand,
 ];
 
 function overview(prefix = ''): string {

@@ -1,0 +1,46 @@
+/**
+ * Tools: the list of every served tool, and calling one with a JSON input. The call runs with the
+ * plugin's grants and the context `{ via: 'api' }`; its output comes back as JSON when it parses,
+ * else as text (or base64 when it is not UTF-8).
+ */
+import type { PluginOutput } from '../../runtime/plugin-output.js';
+import type { CallInput } from '../../runtime/plugin.js';
+import { readJson } from '../body.js';
+import type { Route } from '../router.js';
+import { pluginIdParam, toolParam } from './params.js';
+
+/** The context every API call carries; plugins granted `context` can read it. */
+export const API_CALL_CONTEXT = Object.freeze({ via: 'api' });
+
+/** A plugin's output as a JSON value, text, or base64 bytes. */
+export function outputBody(output: PluginOutput): { format: 'json' | 'text' | 'base64'; output: unknown } {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(output.bytes);
+  } catch {
+    return { format: 'base64', output: Buffer.from(output.bytes).toString('base64') };
+  }
+  try {
+    return { format: 'json', output: JSON.parse(text) };
+  } catch {
+    return { format: 'text', output: text };
+  }
+}
+
+export const toolRoutes: Route[] = [
+  {
+    method: 'GET', path: '/api/tools', summary: 'Every tool of every serving plugin, with its parameter schema.',
+    handle: async ({ warden }) => ({ body: { tools: warden.tools() } }),
+  },
+  {
+    method: 'POST', path: '/api/plugins/:id/tools/:tool', body: 'json',
+    summary: 'Call a tool. The body is its JSON input (a JSON string is passed as its text); empty means no input.',
+    handle: async ({ warden, params, req }) => {
+      const id = pluginIdParam(params);
+      const tool = toolParam(params);
+      const input = (await readJson(req)) as CallInput;
+      const output = await warden.call(id, tool, input, { context: API_CALL_CONTEXT });
+      return { body: { plugin: id, tool, ...outputBody(output), context: API_CALL_CONTEXT } };
+    },
+  },
+];

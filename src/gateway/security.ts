@@ -1,0 +1,71 @@
+/**
+ * The browser-facing defences, applied to every request before routing: security headers and a
+ * strict CSP on every response; the Host header checked against an allow-list (DNS rebinding);
+ * cross-site requests refused by Origin and Sec-Fetch-Site; and a custom header required on
+ * state-changing calls made with the session cookie (a form or `text/plain` post cannot set it).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Principal } from './router.js';
+import { ApiError } from './status.js';
+
+/** Hosts allowed by default: loopback names only. */
+export const DEFAULT_ALLOWED_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const;
+/** The header a cookie-authenticated state-changing request must carry, with value `1`. */
+export const CSRF_HEADER = 'x-warden-request';
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Sets the headers every response carries; `/api` and `/healthz` answers are never cached. */
+export function setSecurityHeaders(res: ServerResponse, path: string): void {
+  res.setHeader('content-security-policy', CSP);
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('cross-origin-opener-policy', 'same-origin');
+  res.setHeader('cross-origin-resource-policy', 'same-origin');
+  if (path.startsWith('/api') || path === '/healthz') res.setHeader('cache-control', 'no-store');
+}
+
+const HOST_HEADER = /^[A-Za-z0-9.:[\]-]{1,255}$/;
+
+/** The request's host name (without port), lower case; refuses a missing, malformed or unlisted Host. */
+export function checkHost(req: IncomingMessage, allowedHosts: readonly string[]): string {
+  const host = req.headers.host;
+  if (!host || !HOST_HEADER.test(host)) throw new ApiError('FORBIDDEN', 'missing or malformed Host header');
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${host}`).hostname.toLowerCase();
+  } catch {
+    throw new ApiError('FORBIDDEN', 'malformed Host header');
+  }
+  if (!allowedHosts.includes(hostname)) throw new ApiError('FORBIDDEN', `Host ${hostname} is not allowed (start warden serve with --allow-host ${hostname} to allow it)`);
+  return hostname;
+}
+
+/**
+ * Refuses a request a browser sent from another site: an Origin that is neither this server's
+ * own (`http://<Host>`) nor listed, or a Sec-Fetch-Site other than same-origin / none.
+ */
+export function checkSameSite(req: IncomingMessage, allowedOrigins: readonly string[]): void {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new ApiError('FORBIDDEN', `cross-site request refused (Sec-Fetch-Site: ${site})`);
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
+  if (origin !== `http://${req.headers.host}` && !allowedOrigins.includes(origin)) throw new ApiError('FORBIDDEN', 'cross-site request refused (Origin is not this server)');
+}
+
+/** A state-changing call authenticated by the cookie must carry `X-Warden-Request: 1`. */
+export function checkCsrfHeader(req: IncomingMessage, principal: Principal | undefined): void {
+  if (principal !== 'cookie' || req.method === 'GET' || req.method === 'HEAD') return;
+  if (req.headers[CSRF_HEADER] !== '1') throw new ApiError('FORBIDDEN', `a state-changing request with the session cookie needs the header X-Warden-Request: 1`);
+}

@@ -1,0 +1,72 @@
+// `warden serve` as an operator runs it: a child process on a fresh data directory and port 0.
+// The first start prints the URL and the token, a second start only the URL; /healthz answers;
+// SIGTERM ends it with exit code 0; --reset-token prints a new token.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { after, describe, it } from 'node:test';
+import { startWarden } from '../helpers/cli.js';
+import { TEST_VAULT_KEY, tempDirs } from '../storage/sqlite-helpers.js';
+
+const dirs = tempDirs();
+const children: ChildProcess[] = [];
+after(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  dirs.removeAll();
+});
+
+/** Starts `warden serve` and waits for its banner; returns the URL, the token if printed, and a stop that resolves to the exit code. */
+async function serve(dataDir: string, extra: string[] = []): Promise<{ url: string; token: string | undefined; stdout: () => string; stop(): Promise<number | null> }> {
+  const child = startWarden(['serve', '--port', '0', '--data-dir', dataDir, ...extra], { WARDEN_VAULT_KEY: TEST_VAULT_KEY });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner; stdout: ${stdout}\nstderr: ${stderr}`)), 15_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d;
+      if (/sign in/.test(stdout)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
+  });
+  return {
+    url: /listening on (http:\/\/\S+)/.exec(stdout)![1]!,
+    token: /admin token[^:]*: (wdn_\S+)/.exec(stdout)?.[1],
+    stdout: () => stdout,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+describe('warden serve', () => {
+  it('prints the URL and the token on the first start only, serves /healthz and the API, exits 0 on SIGTERM', async () => {
+    const dataDir = dirs.make();
+    const first = await serve(dataDir);
+    assert.match(first.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(first.token, first.stdout());
+    const health = await fetch(`${first.url}/healthz`);
+    assert.deepEqual(await health.json(), { ok: true, plugins: 0 });
+    const api = await fetch(`${first.url}/api/plugins`, { headers: { authorization: `Bearer ${first.token}` } });
+    assert.equal(api.status, 200);
+    assert.equal((await fetch(`${first.url}/api/plugins`)).status, 401);
+    assert.equal(await first.stop(), 0);
+
+    const second = await serve(dataDir);
+    assert.equal(second.token, undefined, second.stdout());
+    assert.doesNotMatch(second.stdout(), /wdn_/);
+    const again = await fetch(`${second.url}/api/plugins`, { headers: { authorization: `Bearer ${first.token}` } });
+    assert.equal(again.status, 200, 'the first token still works');
+    assert.equal(await second.stop(), 0);
+
+    const reset = await serve(dataDir, ['--reset-token']);
+    assert.ok(reset.token && reset.token !== first.token);
+    assert.equal((await fetch(`${reset.url}/api/plugins`, { headers: { authorization: `Bearer ${first.token}` } })).status, 401);
+    assert.equal(await reset.stop(), 0);
+  });
+});
