@@ -2,7 +2,6 @@
  * `warden serve`: the gateway — REST API, web UI, MCP over HTTP and a health check — on a
  * loopback address. Prints where it listens and, on the first start only, the admin token.
  */
-import { mkdir } from 'node:fs/promises';
 import { STATE_OPTIONS, flag, str, strs, type Command } from './command.js';
 import { openWarden } from './open.js';
 import { UsageError, warn } from './output.js';
@@ -40,8 +39,6 @@ export const serveCommand: Command = {
         host: str(args, 'host') ?? '127.0.0.1', port, allowHosts: strs(args, 'allow-host'), resetToken: flag(args, 'reset-token'),
         onError: (e) => warn(`serve: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
       });
-      // On a fresh machine there is no plugins directory yet, and watching needs one.
-      await mkdir(warden.options.pluginsDir, { recursive: true, mode: 0o700 });
       const stopWatching = warden.watch();
       process.stdout.write(`warden serve: listening on ${gateway.url}\n  web UI  ${gateway.url}/\n  API     ${gateway.url}/api (see ${gateway.url}/api/openapi.json)\n  MCP     ${gateway.url}/mcp\n`);
       if (gateway.newToken) {
