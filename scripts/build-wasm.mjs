@@ -5,7 +5,7 @@
 // installable plugin directory. Nothing built here is committed. A binary is rebuilt only when
 // its source is newer.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
@@ -83,6 +83,9 @@ function buildAs(source, target, { abort = '', deps = [] } = {}) {
 }
 
 buildWat(join(root, 'src/runtime/kernel/kernel.wat'), out('src/runtime/kernel/kernel.wasm'));
+// The web UI's static files (plain JavaScript and CSS, no build step) go beside the compiled gateway.
+rmSync(out('src/gateway/ui/static'), { recursive: true, force: true });
+cpSync(join(root, 'src/gateway/ui/static'), out('src/gateway/ui/static'), { recursive: true });
 for (const f of filesIn('test/fixtures/wat', '.wat')) buildWat(f, out('fixtures', basename(f, '.wat') + '.wasm'));
 const ownPdk = [...filesIn('test/fixtures/as/pdk', '.ts'), join(root, 'sdk/assemblyscript/env.ts')];
 for (const f of filesIn('test/fixtures/as', '.ts')) buildAs(f, out('fixtures', basename(f, '.ts') + '.wasm'), { deps: ownPdk });

@@ -15,7 +15,7 @@ import { apiRoutes } from './routes/index.js';
 import type { EventStreams } from './routes/events.js';
 import { checkCsrfHeader, checkHost, checkSameSite, DEFAULT_ALLOWED_HOSTS, setSecurityHeaders } from './security.js';
 import { ApiError, errorResponse } from './status.js';
-import { PLACEHOLDER_HTML } from './ui/placeholder.js';
+import { isUiPath, loadStaticFiles } from './ui/static-files.js';
 
 /** Options of {@link createGateway}; all optional. */
 export interface GatewayOptions extends SessionOptions {
@@ -33,6 +33,8 @@ export interface GatewayOptions extends SessionOptions {
   resetToken?: boolean;
   /** Interval of the event stream's heartbeats, in ms. @default 15_000 */
   heartbeatMs?: number;
+  /** The folder of the web UI's files. @default the `static` folder beside the compiled gateway */
+  uiDir?: string;
   /** Receives bugs (answered 500 INTERNAL) and MCP transport errors; never sent to clients. @default console.error */
   onError?: (error: unknown) => void;
 }
@@ -48,8 +50,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const NOT_API = new Set(['/', '/index.html']);
-
 /** Starts the gateway over `warden`. */
 export async function createGateway(warden: Warden, options: GatewayOptions = {}): Promise<Gateway> {
   const token = await ensureAdminToken(options.tokenDir ?? warden.options.dataDir, { reset: options.resetToken ?? false });
@@ -60,6 +60,7 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
   const streams: EventStreams = new Set();
   const routes = apiRoutes({ auth, streams, heartbeatMs: options.heartbeatMs ?? 15_000 });
   const mcp = createMcpHttpHandler(warden, { allowedHosts, allowedOrigins, onError });
+  const uiFiles = loadStaticFiles(options.uiDir);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = pathOf(req.url);
@@ -70,11 +71,13 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
       return mcp.handle(req, res);
     }
     if (path === '/healthz') return json(res, onlyGet(req) ?? { body: { ok: true, plugins: (await warden.list()).length } });
-    if (NOT_API.has(path)) {
+    if (isUiPath(path)) {
       const refused = onlyGet(req);
       if (refused) return json(res, refused);
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(req.method === 'HEAD' ? undefined : PLACEHOLDER_HTML);
+      const file = uiFiles.get(path);
+      if (!file) throw new ApiError('NOT_FOUND', `nothing at ${path.slice(0, 200)}`);
+      res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length, 'cache-control': 'no-cache' });
+      res.end(req.method === 'HEAD' ? undefined : file.body);
       return;
     }
     if (!path.startsWith('/api/')) throw new ApiError('NOT_FOUND', `nothing at ${path.slice(0, 200)}`);

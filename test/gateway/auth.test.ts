@@ -121,11 +121,11 @@ describe('gateway auth', () => {
     assert.equal((await g.req('GET', '/api/plugins')).headers['cache-control'], 'no-store');
   });
 
-  it('serves the placeholder UI and /healthz without a token', async () => {
+  it('serves the UI login page and /healthz without a token', async () => {
     const ui = await g.req('GET', '/', { auth: false });
     assert.equal(ui.status, 200);
     assert.match(String(ui.headers['content-type']), /text\/html/);
-    assert.match(ui.text, /UI is coming/);
+    assert.match(ui.text, /<script type="module" src="\/ui\/app.js"><\/script>/);
     const health = await g.req('GET', '/healthz', { auth: false });
     assert.deepEqual(health.body, { ok: true, plugins: 0 });
     assert.equal((await g.req('POST', '/healthz', { auth: false })).status, 405);

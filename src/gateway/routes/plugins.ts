@@ -1,6 +1,7 @@
 /**
  * The plugin routes that read or switch state: list, detail, enable, disable, remove.
  */
+import { grantStrings } from '../../capabilities/grants.js';
 import type { Manifest } from '../../manifest/index.js';
 import type { Warden } from '../../warden/warden.js';
 import type { Route } from '../router.js';
@@ -18,7 +19,7 @@ export const pluginRoutes: Route[] = [
     handle: async ({ warden }) => ({ body: { plugins: await warden.list() } }),
   },
   {
-    method: 'GET', path: '/api/plugins/:id', summary: 'One plugin: state, record, grants, signature, tools with parameter schemas, config, pending upgrade.',
+    method: 'GET', path: '/api/plugins/:id', summary: 'One plugin: state, record, requested capabilities with risk, grants, signature, tools with parameter schemas, config, pending upgrade.',
     handle: async ({ warden, params }) => {
       const id = pluginIdParam(params);
       const info = await warden.info(id);
@@ -26,6 +27,7 @@ export const pluginRoutes: Route[] = [
       return {
         body: {
           ...info,
+          requested: manifest.capabilities.flatMap((c) => grantStrings([c]).map((grant) => ({ grant, kind: c.kind, risk: c.risk }))),
           signature: await warden.signatureOf(id),
           toolSchemas: manifest.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })),
           config: { declared: manifest.config, values: await warden.store.config.all(id) },

@@ -1,0 +1,36 @@
+// The audit log with filters (plugin, capability, decision), newest first, paged.
+import { api } from '../api.js';
+import { h, replace } from '../dom.js';
+import { t } from '../i18n.js';
+import { auditTable } from './plugin.js';
+
+const PAGE = 50;
+
+export async function auditView(plugin, { errorBox }) {
+  const f = {
+    plugin: h('input', { name: 'plugin', value: plugin ?? '', placeholder: t('plugin') }),
+    capability: h('input', { name: 'capability', placeholder: t('capability') }),
+    decision: h('select', { name: 'decision' }, h('option', { value: '' }, t('any')), h('option', { value: 'deny' }, t('deny')), h('option', { value: 'allow' }, t('allow'))),
+  };
+  const results = h('div', { id: 'audit-results' });
+  let offset = 0;
+  const load = async () => {
+    const q = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
+    for (const [k, el] of Object.entries(f)) if (el.value.trim()) q.set(k, el.value.trim());
+    try {
+      const page = await api('GET', `/api/audit?${q}`);
+      replace(results,
+        h('p', { class: 'muted' }, t('auditCount', { from: page.total ? offset + 1 : 0, to: offset + page.records.length, total: page.total })),
+        page.records.length ? auditTable(page.records) : h('p', { class: 'muted' }, t('noRecords')),
+        h('div', { class: 'bar' },
+          offset > 0 ? h('button', { onclick: () => { offset = Math.max(0, offset - PAGE); load(); } }, t('newer')) : null,
+          page.nextOffset !== undefined ? h('button', { onclick: () => { offset = page.nextOffset; load(); } }, t('older')) : null));
+    } catch (e) {
+      replace(results, errorBox(e));
+    }
+  };
+  const form = h('form', { id: 'audit-filter', class: 'bar', onsubmit: (e) => { e.preventDefault(); offset = 0; load(); } },
+    f.plugin, f.capability, f.decision, h('button', { type: 'submit' }, t('filter')));
+  await load();
+  return h('section', {}, h('h1', {}, t('audit')), form, results);
+}

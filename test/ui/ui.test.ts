@@ -1,0 +1,172 @@
+// The web UI in headless Chromium (playwright-core over Debian's /usr/bin/chromium): sign in with
+// the token, install with consent, try tools, see a denial, edit config, toggle, filter the audit
+// log, switch language; plugin text is never parsed as HTML; nothing trips the CSP. Screenshots
+// go to dist/test-artifacts/ui/.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { kvPluginDir, startGateway, tgzOf, UPLOAD, type TestGateway } from '../gateway/client.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(process.cwd(), 'dist', 'test-artifacts', 'ui');
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (scripts/install-system-deps.sh installs Debian's chromium)`;
+
+let g: TestGateway;
+let browser: Browser;
+let page: Page;
+let base: string;
+const problems: string[] = [];
+
+const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+describe('ui: in a real browser', { skip }, () => {
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const { chromium } = await import('playwright-core');
+    g = await startGateway();
+    base = `http://127.0.0.1:${g.port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+    page = await browser.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('pageerror', (e) => problems.push(String(e)));
+    page.on('dialog', (d) => void d.accept());
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('shows the login screen, refuses a wrong token and signs in with the right one', async () => {
+    await page.goto(base);
+    await page.locator('#login').waitFor();
+    await page.fill('#token', 'wdn_wrong');
+    await page.click('#login button[type=submit]');
+    await page.locator('#login [role=alert]', { hasText: /not valid/ }).waitFor();
+    await shot('01-login');
+    await page.fill('#token', g.token);
+    await page.click('#login button[type=submit]');
+    await page.locator('header nav').waitFor();
+    await page.getByText('No plugins installed.').waitFor();
+  });
+
+  it('installs with consent: requested capabilities and their risk are listed, only the ticked one is granted', async () => {
+    await page.click('[data-nav=install]');
+    await page.setInputFiles('#package', { name: 'notes.tgz', mimeType: 'application/gzip', buffer: Buffer.from(tgzOf(kvPluginDir(g.dirs.make()))) });
+    await page.click('#install button[type=submit]');
+    const dialog = page.locator('dialog#consent');
+    await dialog.waitFor();
+    assert.deepEqual(await dialog.locator('[data-consent]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)), ['storage:kv', 'vault:token']);
+    assert.equal(await dialog.locator('[data-consent]:checked').count(), 0, 'nothing is ticked by default');
+    assert.ok(await dialog.locator('.badge[class*=risk-]').count() >= 3, 'overall risk and one badge per capability');
+    await shot('02-consent');
+    await dialog.locator('[data-consent="vault:token"]').check();
+    await page.click('#consent-install');
+    await page.locator('#plugin[data-plugin=notes]').waitFor();
+    assert.deepEqual((await g.req('GET', '/api/plugins/notes')).body.granted, ['vault:token']);
+    assert.equal(await page.locator('#capabilities [data-grant="storage:kv"] button.grant').count(), 1);
+  });
+
+  const run = async (tool: string, input: string) => {
+    const form = page.locator(`form[data-try="${tool}"]`);
+    await form.locator('textarea').fill(input);
+    await form.locator('button[type=submit]').click();
+    await form.locator('.tool-output pre, .tool-output .error').waitFor();
+    return form.locator('.tool-output');
+  };
+
+  it('a tool call that uses an ungranted capability shows PERMISSION_DENIED and appears in recent denials', async () => {
+    const denied = await run('kv_put', 'name=Ada');
+    assert.match(String(await denied.textContent()), /PERMISSION_DENIED/);
+    await shot('03-denied');
+    await page.reload();
+    await page.locator('#recent tr.decision-deny').first().waitFor();
+    assert.match(String(await page.locator('#recent').textContent()), /storage/);
+  });
+
+  it('grants and revokes from the plugin page, then tries tools: outputs are shown as text', async () => {
+    await page.click('#capabilities [data-grant="vault:token"] button.revoke');
+    await page.locator('#capabilities [data-grant="vault:token"] button.grant').waitFor();
+    assert.deepEqual((await g.req('GET', '/api/plugins/notes')).body.granted, []);
+    await page.click('#capabilities [data-grant="storage:kv"] button.grant');
+    await page.locator('#capabilities [data-grant="storage:kv"] button.revoke').waitFor();
+    assert.deepEqual((await g.req('GET', '/api/plugins/notes')).body.granted, ['storage:kv']);
+    await run('kv_put', 'name=<img src=x id=xss>');
+    const out = await run('kv_get', 'name');
+    assert.equal(await out.locator('pre').textContent(), '<img src=x id=xss>', 'a plugin output is text');
+    assert.equal(await page.locator('#xss').count(), 0);
+    await shot('04-tools');
+  });
+
+  it('edits config: a value of the wrong type is refused in the page, a good one is saved', async () => {
+    const retries = page.locator('#config input[name=retries]');
+    await retries.fill('many');
+    await page.click('#config button[type=submit]');
+    await page.locator('#config [data-config=retries] .error-text', { hasText: /number/ }).waitFor();
+    await retries.fill('5');
+    await page.locator('#config input[name=greeting]').fill('<b>hello</b>');
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/plugins/notes') && r.request().method() === 'GET'), page.click('#config button[type=submit]')]);
+    await page.locator('#config').waitFor();
+    assert.equal(await page.locator('#config input[name=retries]').inputValue(), '5');
+    assert.deepEqual((await g.req('GET', '/api/plugins/notes')).body.config.values, { retries: 5, greeting: '<b>hello</b>' });
+    await shot('05-plugin');
+  });
+
+  it('toggles a plugin off and on from the list', async () => {
+    await page.click('[data-nav=plugins]');
+    const toggle = page.locator('[data-toggle=notes]');
+    await toggle.waitFor();
+    assert.equal(await page.locator('[data-tools=notes]').textContent(), '3');
+    await toggle.uncheck();
+    await page.locator('[data-plugin=notes] .status-installed').waitFor();
+    assert.equal((await g.req('GET', '/api/plugins/notes')).body.enabled, false);
+    await page.locator('[data-toggle=notes]').check();
+    await page.locator('[data-plugin=notes] .status-serving').waitFor();
+    assert.equal((await g.req('GET', '/api/plugins/notes')).body.enabled, true);
+    await shot('06-plugins');
+  });
+
+  it('filters the audit log to denials and shows doctor results', async () => {
+    await page.click('[data-nav=audit]');
+    await page.selectOption('#audit-filter select[name=decision]', 'deny');
+    await page.click('#audit-filter button[type=submit]');
+    await page.locator('#audit-results tr.decision-deny').first().waitFor();
+    assert.equal(await page.locator('#audit-results tr.decision-allow').count(), 0);
+    await shot('07-audit');
+    await page.click('[data-nav=doctor]');
+    await page.locator('#doctor [data-doctor=notes]').waitFor();
+    await shot('08-doctor');
+  });
+
+  it('escapes HTML in plugin names, descriptions and tool descriptions', async () => {
+    const dir = kvPluginDir(g.dirs.make(), { name: 'evil', extra: { description: '<img src=x onerror="window.__xss=1" id=xss2>' } });
+    const r = await g.req('POST', '/api/plugins', { body: tgzOf(dir), headers: UPLOAD('evil.tgz') });
+    assert.equal(r.status, 201, r.text);
+    await page.goto(`${base}/#/plugin/evil`);
+    await page.locator('#plugin .description').waitFor();
+    assert.equal(await page.locator('#plugin .description').textContent(), '<img src=x onerror="window.__xss=1" id=xss2>');
+    assert.equal(await page.locator('#xss2').count(), 0);
+    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+  });
+
+  it('switches language and keeps the choice across reloads', async () => {
+    await page.goto(`${base}/#/plugins`);
+    await page.locator('header #lang').selectOption('zh');
+    await page.locator('[data-nav=plugins]', { hasText: '插件' }).waitFor();
+    await page.reload();
+    await page.locator('[data-nav=audit]', { hasText: '审计日志' }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh');
+    await shot('09-zh');
+    await page.locator('header #lang').selectOption('tr');
+    await page.locator('[data-nav=plugins]', { hasText: 'Eklentiler' }).waitFor();
+    await page.locator('header #lang').selectOption('en');
+  });
+
+  it('signs out, and nothing tripped the CSP or threw', async () => {
+    await page.click('#logout');
+    await page.locator('#login').waitFor();
+    assert.equal((await page.evaluate(() => fetch('/api/plugins').then((r) => r.status))), 401);
+    // 401 (signed out) and 403 (the denied tool call) are answers the tests asked for.
+    assert.deepEqual(problems.filter((p) => !/status of 40[13] /.test(p)), []);
+  });
+});
