@@ -3,7 +3,7 @@
 // log, switch language; plugin text is never parsed as HTML; nothing trips the CSP. Screenshots
 // go to dist/test-artifacts/ui/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -23,6 +23,7 @@ const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.
 
 describe('ui: in a real browser', { skip }, () => {
   before(async () => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     const { chromium } = await import('playwright-core');
     g = await startGateway();
@@ -109,6 +110,8 @@ describe('ui: in a real browser', { skip }, () => {
     await page.locator('#config').waitFor();
     assert.equal(await page.locator('#config input[name=retries]').inputValue(), '5');
     assert.deepEqual((await g.req('GET', '/api/plugins/notes')).body.config.values, { retries: 5, greeting: '<b>hello</b>' });
+    assert.match(String(await page.locator('#security #findings').textContent()), /undeclared-export/, 'the scan of the installed files');
+    assert.match(String(await page.locator('#security .hash code').first().textContent()), /^[0-9a-f]{64}$/);
     await shot('05-plugin');
   });
 
@@ -117,6 +120,8 @@ describe('ui: in a real browser', { skip }, () => {
     const toggle = page.locator('[data-toggle=notes]');
     await toggle.waitFor();
     assert.equal(await page.locator('[data-tools=notes]').textContent(), '3');
+    assert.match(String(await page.locator('[data-caps=notes] [data-cap="storage:kv"]').getAttribute('class')), /risk-(low|medium|high) is-granted/);
+    assert.match(String(await page.locator('[data-caps=notes] [data-cap="vault:token"]').getAttribute('class')), /risk-(low|medium|high) not-granted/);
     await toggle.uncheck();
     await page.locator('[data-plugin=notes] .status-installed').waitFor();
     assert.equal((await g.req('GET', '/api/plugins/notes')).body.enabled, false);

@@ -1,6 +1,7 @@
 /**
  * The plugin routes that read or switch state: list, detail, enable, disable, remove.
  */
+import { join } from 'node:path';
 import { grantStrings } from '../../capabilities/grants.js';
 import type { Manifest } from '../../manifest/index.js';
 import type { Warden } from '../../warden/warden.js';
@@ -13,13 +14,22 @@ async function stateOf(warden: Warden, id: string): Promise<Record<string, unkno
   return summary;
 }
 
+/** The scan's findings on the installed files, read again (undefined when they cannot be read). */
+async function findingsOf(warden: Warden, location: string): Promise<unknown[] | undefined> {
+  try {
+    return (await warden.inspect(join(warden.options.pluginsDir, ...location.split('/')))).inspection.scan.findings;
+  } catch {
+    return undefined;
+  }
+}
+
 export const pluginRoutes: Route[] = [
   {
     method: 'GET', path: '/api/plugins', summary: 'Every installed plugin, sorted by id.',
     handle: async ({ warden }) => ({ body: { plugins: await warden.list() } }),
   },
   {
-    method: 'GET', path: '/api/plugins/:id', summary: 'One plugin: state, record, requested capabilities with risk, grants, signature, tools with parameter schemas, config, pending upgrade.',
+    method: 'GET', path: '/api/plugins/:id', summary: 'One plugin: state, record, requested capabilities with risk, grants, scan findings, signature, tools with parameter schemas, config, pending upgrade.',
     handle: async ({ warden, params }) => {
       const id = pluginIdParam(params);
       const info = await warden.info(id);
@@ -29,6 +39,7 @@ export const pluginRoutes: Route[] = [
           ...info,
           requested: manifest.capabilities.flatMap((c) => grantStrings([c]).map((grant) => ({ grant, kind: c.kind, risk: c.risk }))),
           signature: await warden.signatureOf(id),
+          findings: await findingsOf(warden, info.record.location),
           toolSchemas: manifest.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })),
           config: { declared: manifest.config, values: await warden.store.config.all(id) },
         },

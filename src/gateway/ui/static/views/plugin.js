@@ -86,7 +86,7 @@ function security(p) {
     h('dt', {}, t('risk')), h('dd', {}, riskBadge(p.risk, t(`risk_${p.risk}`, {}, p.risk))),
     h('dt', {}, t('signature')), h('dd', {}, h('span', { class: `badge sig-${sig.status}` }, String(sig.status ?? '—')), sig.signer ? ` ${sig.signer}` : '', sig.message ? h('div', { class: 'muted small' }, sig.message) : null),
     h('dt', {}, t('hashes')), h('dd', {}, (p.record?.modules ?? []).map((m) => h('div', { class: 'hash' }, h('span', {}, m.name ?? ''), ' ', h('code', {}, m.sha256 ?? '')))),
-    h('dt', {}, t('findings')), h('dd', {}, findings(p.findings)),
+    h('dt', {}, t('findings')), h('dd', { id: 'findings' }, p.findings === undefined ? '—' : findings(p.findings)),
     h('dt', {}, t('installedAt')), h('dd', {}, p.record?.installedAt ? when(p.record.installedAt) : '—'));
 }
 
