@@ -144,14 +144,37 @@ describe('ui: in a real browser', { skip }, () => {
   });
 
   it('escapes HTML in plugin names, descriptions and tool descriptions', async () => {
-    const dir = kvPluginDir(g.dirs.make(), { name: 'evil', extra: { description: '<img src=x onerror="window.__xss=1" id=xss2>' } });
+    const parameters = { type: 'object', required: ['key'], properties: { key: { type: 'string', description: '<i id=xss3>key</i>' }, count: { type: 'integer' }, flag: { type: 'boolean' }, tags: { type: 'array' } } };
+    const dir = kvPluginDir(g.dirs.make(), { name: 'evil', extra: {
+      description: '<img src=x onerror="window.__xss=1" id=xss2>',
+      tools: [{ name: 'kv_put', description: '<script>window.__xss=2</script>', parameters }, { name: 'kv_get', description: 'get' }],
+    } });
     const r = await g.req('POST', '/api/plugins', { body: tgzOf(dir), headers: UPLOAD('evil.tgz') });
     assert.equal(r.status, 201, r.text);
     await page.goto(`${base}/#/plugin/evil`);
     await page.locator('#plugin .description').waitFor();
     assert.equal(await page.locator('#plugin .description').textContent(), '<img src=x onerror="window.__xss=1" id=xss2>');
     assert.equal(await page.locator('#xss2').count(), 0);
+    assert.equal(await page.locator('[data-tool=kv_put] td').nth(1).textContent(), '<script>window.__xss=2</script>');
+    assert.equal(await page.locator('#xss3').count(), 0);
     assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+  });
+
+  it('builds the try-it form from the parameter schema and sends typed JSON', async () => {
+    const form = page.locator('form[data-try=kv_put]');
+    assert.deepEqual(await form.locator('input, textarea').evaluateAll((els) => els.map((e) => `${e.getAttribute('name')}:${e.getAttribute('type') ?? e.tagName.toLowerCase()}`)),
+      ['key:text', 'count:number', 'flag:checkbox', 'tags:textarea']);
+    await form.locator('[name=key]').fill('k');
+    await form.locator('[name=tags]').fill('[not json');
+    await form.locator('button[type=submit]').click();
+    await form.locator('.tool-output .error', { hasText: /tags/ }).waitFor();
+    await form.locator('[name=count]').fill('2');
+    await form.locator('[name=flag]').check();
+    await form.locator('[name=tags]').fill('["a"]');
+    const [request] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/api/plugins/evil/tools/kv_put')), form.locator('button[type=submit]').click()]);
+    assert.deepEqual(request.postDataJSON(), { key: 'k', count: 2, flag: true, tags: ['a'] });
+    await form.locator('.tool-output pre, .tool-output .error').waitFor();
+    await shot('10-schema-form');
   });
 
   it('switches language and keeps the choice across reloads', async () => {
