@@ -16,6 +16,7 @@ import { loadTime } from './measurements/load-time.js';
 import { mcpCall } from './measurements/mcp-call.js';
 import { rssPerPlugin } from './measurements/rss-per-plugin.js';
 import { startupCache } from './measurements/startup-cache.js';
+import { restCallBench } from './measurements/rest-call.js';
 import { throughput } from './measurements/throughput.js';
 import { timeouts } from './measurements/timeouts.js';
 import { extismInThreadRuntime, extismWorkerRuntime, rawRuntime, wardenRuntime, type Runtime } from './peers.js';
@@ -24,7 +25,7 @@ import { withTimeout } from './stats.js';
 import { targets, type WardenFigures } from './targets.js';
 
 /** The measurements in the order of the report's numbered sections. */
-const MEASUREMENTS: Measurement[] = [echoLatency, throughput, loadTime, startupCache, hostFunctions, rssPerPlugin, timeouts, growBomb, kvGet, httpAllowList, mcpCall];
+const MEASUREMENTS: Measurement[] = [echoLatency, throughput, loadTime, startupCache, hostFunctions, rssPerPlugin, timeouts, growBomb, kvGet, httpAllowList, mcpCall, restCallBench];
 
 /** Hand-written results of other runs (`npm run soak`), appended to the report as they are. */
 const APPENDIX_PATH = join(root, 'bench/soak-results.md');

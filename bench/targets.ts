@@ -30,6 +30,9 @@ export interface WardenFigures {
   mcpDirect?: LatencySummary;
   mcpInMemory?: LatencySummary;
   mcpHttp?: LatencySummary;
+  restDirect?: LatencySummary;
+  restCall?: LatencySummary;
+  restCallsPerSecond?: number;
 }
 
 /** Each target with Warden's figure and whether it was met. */
@@ -72,15 +75,17 @@ export function targets(w: WardenFigures): Target[] {
     w.kvGetNormal && `${fmtUs(w.kvGetNormal.p50)} (p99 ${fmtUs(w.kvGetNormal.p99)}; full ${fmtUs(w.kvGetFull?.p50 ?? Number.NaN)}; KV cost ≈ ${fmtUs(w.kvGetNormal.p50 - (w.kvBaselineP50 ?? Number.NaN))} over echo)`,
     w.kvGetNormal && w.kvGetNormal.p50 <= 30,
   );
+  /** A target on what one path adds over another at p50: at most 1 ms. */
+  const overhead = (target: string, label: string, base: string, cost?: LatencySummary, floor?: LatencySummary, note = ''): void =>
+    add(target, cost && floor && `${fmtUs(cost.p50 - floor.p50)} (${label} ${fmtUs(cost.p50)}, ${base} ${fmtUs(floor.p50)}${note})`, cost && floor && cost.p50 - floor.p50 <= 1000);
+  overhead('allow-list overhead on a loopback HTTP GET ≤ 1 ms (plugin p50 − bare fetch p50)', 'plugin', 'bare', w.httpPlugin, w.httpBare);
+  overhead('MCP gateway adds ≤ 1 ms p50 to a tool call (tools/call in-memory p50 − warden.call p50)', 'in-memory', 'direct', w.mcpInMemory, w.mcpDirect,
+    `; over HTTP +${fmtUs((w.mcpHttp?.p50 ?? Number.NaN) - (w.mcpDirect?.p50 ?? Number.NaN))}`);
+  overhead('REST API adds ≤ 1 ms p50 to a tool call (REST p50 − warden.call p50)', 'REST', 'direct', w.restCall, w.restDirect);
   add(
-    'allow-list overhead on a loopback HTTP GET ≤ 1 ms (plugin p50 − bare fetch p50)',
-    w.httpPlugin && w.httpBare && `${fmtUs(w.httpPlugin.p50 - w.httpBare.p50)} (plugin ${fmtUs(w.httpPlugin.p50)}, bare ${fmtUs(w.httpBare.p50)})`,
-    w.httpPlugin && w.httpBare && w.httpPlugin.p50 - w.httpBare.p50 <= 1000,
-  );
-  add(
-    'MCP gateway adds ≤ 1 ms p50 to a tool call (tools/call in-memory p50 − warden.call p50)',
-    w.mcpInMemory && w.mcpDirect && `${fmtUs(w.mcpInMemory.p50 - w.mcpDirect.p50)} (direct ${fmtUs(w.mcpDirect.p50)}, in-memory ${fmtUs(w.mcpInMemory.p50)}; over HTTP +${fmtUs((w.mcpHttp?.p50 ?? Number.NaN) - w.mcpDirect.p50)})`,
-    w.mcpInMemory && w.mcpDirect && w.mcpInMemory.p50 - w.mcpDirect.p50 <= 1000,
+    'REST API sustains ≥ 5,000 calls/s on an echo tool',
+    w.restCallsPerSecond === undefined ? undefined : `${fmtInt(Math.round(w.restCallsPerSecond))} calls/s`,
+    w.restCallsPerSecond !== undefined && w.restCallsPerSecond >= 5000,
   );
   return out;
 }

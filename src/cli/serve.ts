@@ -3,6 +3,7 @@
  * loopback address. Prints where it listens and, on the first start only, the admin token.
  */
 import { STATE_OPTIONS, flag, str, strs, type Command } from './command.js';
+import { installExamples } from './examples.js';
 import { openWarden } from './open.js';
 import { UsageError, warn } from './output.js';
 
@@ -23,6 +24,7 @@ export const serveCommand: Command = {
     port: { type: 'string', help: '<port>  port to listen on, 0 for any free one (default: 7777)' },
     'allow-host': { type: 'string', multiple: true, help: '<name>  also accept this Host header (besides localhost, 127.0.0.1, [::1]; repeatable)' },
     'reset-token': { type: 'boolean', help: 'make a new admin token (the old one stops working) and print it' },
+    examples: { type: 'string', help: '<dir>  first install the example plugins in <dir> that are missing (granted what they request)' },
     ...STATE_OPTIONS,
   },
   example: 'warden serve --port 7777',
@@ -34,6 +36,11 @@ export const serveCommand: Command = {
     const { createGateway } = await import('../gateway/server.js');
     const warden = await openWarden(args, { lazy: false });
     try {
+      const examples = str(args, 'examples');
+      if (examples !== undefined) {
+        const added = await installExamples(warden, examples);
+        if (added.length) process.stdout.write(`installed the example plugins: ${added.join(', ')}\n`);
+      }
       for (const p of await warden.list()) if (p.enabled && !p.loaded) warn(`plugin ${p.id} did not load (${p.lastError ?? 'unknown error'})`);
       const gateway = await createGateway(warden, {
         host: str(args, 'host') ?? '127.0.0.1', port, allowHosts: strs(args, 'allow-host'), resetToken: flag(args, 'reset-token'),

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { startWarden } from '../helpers/cli.js';
 import { TEST_VAULT_KEY, tempDirs } from '../storage/sqlite-helpers.js';
 
@@ -68,5 +69,22 @@ describe('warden serve', () => {
     assert.ok(reset.token && reset.token !== first.token);
     assert.equal((await fetch(`${reset.url}/api/plugins`, { headers: { authorization: `Bearer ${first.token}` } })).status, 401);
     assert.equal(await reset.stop(), 0);
+  });
+
+  it('--examples installs the example plugins once, enabled, and serves their tools', async () => {
+    const examples = fileURLToPath(new URL('../../examples', import.meta.url));
+    const dataDir = dirs.make();
+    const first = await serve(dataDir, ['--examples', examples]);
+    assert.match(first.stdout(), /installed the example plugins: .*hello/);
+    const health = (await (await fetch(`${first.url}/healthz`)).json()) as { plugins: number };
+    assert.ok(health.plugins >= 7, JSON.stringify(health));
+    const call = await fetch(`${first.url}/api/plugins/hello/tools/hello`, {
+      method: 'POST', headers: { authorization: `Bearer ${first.token}`, 'content-type': 'application/json' }, body: '{"name":"Ada"}',
+    });
+    assert.match(await call.text(), /Hello, Ada!/);
+    assert.equal(await first.stop(), 0);
+    const second = await serve(dataDir, ['--examples', examples]);
+    assert.doesNotMatch(second.stdout(), /installed the example plugins/);
+    assert.equal(await second.stop(), 0);
   });
 });
