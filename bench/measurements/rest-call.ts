@@ -4,10 +4,12 @@
  * `warden.call` of the same tool: latency one call at a time, and calls per second with 16 calls
  * in flight. Warden only.
  */
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { createGateway } from '../../src/gateway/server.js';
 import { Warden } from '../../src/warden/index.js';
@@ -60,6 +62,34 @@ async function throughput(lanes: number, ms: number, fn: () => Promise<unknown>)
   return calls / ((performance.now() - t0) / 1000);
 }
 
+/**
+ * REST calls per second from a separate client process (as autocannon would be), so the
+ * server's event loop is not shared with the client's: `lanes` keep-alive connections for `ms`.
+ */
+async function restThroughput(port: number, token: string, lanes: number, ms: number): Promise<number> {
+  const client = `
+    const { Agent, request } = require('node:http');
+    const agent = new Agent({ keepAlive: true, maxSockets: ${lanes} });
+    const body = ${JSON.stringify(INPUT)};
+    const call = () => new Promise((resolve, reject) => {
+      const req = request({ agent, host: '127.0.0.1', port: ${port}, method: 'POST', path: '/api/plugins/bench-echo/tools/echo',
+        headers: { authorization: 'Bearer ${token}', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => { res.resume(); res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error('status ' + res.statusCode)))); });
+      req.on('error', reject);
+      req.end(body);
+    });
+    (async () => {
+      let n = 0;
+      const end = performance.now() + ${ms};
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: ${lanes} }, async () => { while (performance.now() < end) { await call(); n++; } }));
+      process.stdout.write(String(n / ((performance.now() - t0) / 1000)));
+      agent.destroy();
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', client], { timeout: ms + 30_000 });
+  return Number(stdout);
+}
+
 /** The "REST API tool calls" table. */
 export async function restCallBench(runtimes: Runtime[], figures: WardenFigures): Promise<Table> {
   const rows = ['direct warden.call p50 / p99', 'REST p50 / p99', 'added by REST, p50', `direct calls/s, ${REST_CONCURRENCY} in flight`, `REST calls/s, ${REST_CONCURRENCY} in flight`];
@@ -67,7 +97,7 @@ export async function restCallBench(runtimes: Runtime[], figures: WardenFigures)
     'REST API tool calls against a direct call',
     `A \`Warden\` (SQLite, durability \`normal\`) with the \`echo\` fixture installed as \`bench-echo\`, served by \`createGateway\` on 127.0.0.1 in the same process. ` +
       `REST: \`POST /api/plugins/bench-echo/tools/echo\` with a bearer token and the JSON body \`${INPUT}\`, over a keep-alive \`node:http\` agent that reads the whole answer (auth, Host and Origin checks, routing, body parsing, the tool call, JSON output). ` +
-      `Latency: ${fmtInt(REST_CALLS)} sequential calls each. Throughput: ${REST_CONCURRENCY} calls in flight for ${REST_THROUGHPUT_MS / 1000} s (client and server share the process and its two cores). Warden only.`,
+      `Latency: ${fmtInt(REST_CALLS)} sequential calls each, client in the same process. Throughput: ${REST_CONCURRENCY} calls in flight for ${REST_THROUGHPUT_MS / 1000} s; for REST from a separate client process, as autocannon would run (client and server still share the machine's two cores). Warden only.`,
     rows,
   );
   for (const rt of runtimes) {
@@ -99,7 +129,7 @@ export async function restCallBench(runtimes: Runtime[], figures: WardenFigures)
           await collect();
           const dps = await throughput(REST_CONCURRENCY, REST_THROUGHPUT_MS, direct);
           await collect();
-          const rps = await throughput(REST_CONCURRENCY, REST_THROUGHPUT_MS, rest);
+          const rps = await restThroughput(port, token, REST_CONCURRENCY, REST_THROUGHPUT_MS);
           t.set(rows[0]!, rt.id, `${fmtUs(d.p50)} / ${fmtUs(d.p99)}`);
           t.set(rows[1]!, rt.id, `${fmtUs(r.p50)} / ${fmtUs(r.p99)}`);
           t.set(rows[2]!, rt.id, fmtUs(r.p50 - d.p50));

@@ -68,6 +68,18 @@ describe('ui: in a real browser', { skip }, () => {
     assert.equal(await page.locator('#capabilities [data-grant="storage:kv"] button.grant').count(), 1);
   });
 
+  it('installs from a URL through the same inspect step: refused with advice while remote installs are off', async () => {
+    await page.click('[data-nav=install]');
+    await page.fill('#package-url', 'https://plugins.example/notes.tgz');
+    await page.click('#install button[type=submit]');
+    const error = page.locator('#install .error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /allow_remote_install/);
+    assert.equal(await page.locator('dialog#consent').count(), 0, 'no consent dialog for a package that was never fetched');
+    await page.evaluate(() => (location.hash = '#/plugin/notes')); // back where the next tests start
+    await page.locator('#plugin[data-plugin=notes]').waitFor();
+  });
+
   const run = async (tool: string, input: string) => {
     const form = page.locator(`form[data-try="${tool}"]`);
     await form.locator('textarea').fill(input);

@@ -1,4 +1,4 @@
-// Install: choose a package, inspect it (POST /api/plugins/inspect), show what it requests with
+// Install: choose a package or give an https:// URL, inspect it (POST /api/plugins/inspect), show what it requests with
 // the risk of each in a consent dialog, and install with only the grants ticked — none by default.
 import { api } from '../api.js';
 import { h, replace, riskBadge } from '../dom.js';
@@ -6,27 +6,35 @@ import { t } from '../i18n.js';
 import { findings } from './plugin.js';
 
 export function installView(_arg, { errorBox }) {
-  const file = h('input', { type: 'file', id: 'package', accept: '.wasm,.zip,.tgz,.tar.gz,.tar', required: true });
+  const file = h('input', { type: 'file', id: 'package', accept: '.wasm,.zip,.tgz,.tar.gz,.tar' });
+  const url = h('input', { type: 'url', id: 'package-url', placeholder: 'https://…', pattern: 'https://.*' });
   const out = h('div', { class: 'status-line' });
   const form = h('form', { id: 'install', class: 'card', onsubmit: async (e) => {
     e.preventDefault();
     replace(out);
     const f = file.files?.[0];
-    if (!f) return;
+    const remote = url.value.trim();
+    if (!f && !remote) return;
     try {
-      const bytes = await f.arrayBuffer();
-      const headers = { 'x-warden-filename': f.name };
-      const report = await api('POST', '/api/plugins/inspect', bytes, headers);
-      consent(report, async (grants, enable) => {
-        const q = new URLSearchParams(grants.map((g) => ['grant', g]));
-        if (!enable) q.set('enable', 'false');
-        const result = await api('POST', `/api/plugins?${q}`, bytes, headers);
-        location.hash = `#/plugin/${encodeURIComponent(result.id)}`;
-      }, errorBox);
+      const done = (result) => (location.hash = `#/plugin/${encodeURIComponent(result.id)}`);
+      if (f) {
+        const bytes = await f.arrayBuffer();
+        const headers = { 'x-warden-filename': f.name };
+        const report = await api('POST', '/api/plugins/inspect', bytes, headers);
+        consent(report, async (grants, enable) => {
+          const q = new URLSearchParams(grants.map((g) => ['grant', g]));
+          if (!enable) q.set('enable', 'false');
+          done(await api('POST', `/api/plugins?${q}`, bytes, headers));
+        }, errorBox);
+      } else {
+        const report = await api('POST', '/api/plugins/inspect', { url: remote });
+        consent(report, async (grants, enable) => done(await api('POST', '/api/plugins', { url: remote, grant: grants, enable })), errorBox);
+      }
     } catch (err) {
       replace(out, errorBox(err));
     }
-  } }, h('label', { for: 'package' }, t('choosePackage')), file, h('button', { type: 'submit', class: 'primary' }, t('inspect')), out);
+  } }, h('label', { for: 'package' }, t('choosePackage')), file, h('label', { for: 'package-url' }, t('packageUrl')), url,
+  h('button', { type: 'submit', class: 'primary' }, t('inspect')), out);
   return h('section', {}, h('h1', {}, t('install')), h('p', { class: 'muted' }, t('installHelp')), form);
 }
 
