@@ -51,6 +51,18 @@ export function grantStrings(caps: readonly Capability[]): string[] {
   return caps.flatMap((c) => itemsOf(c).map((item) => (item === undefined ? c.kind : `${c.kind}:${item}`)));
 }
 
+/** One grantable item of a requested capability, with its kind and risk (what consent dialogs list). */
+export interface RequestedGrant {
+  grant: string;
+  kind: CapabilityKind;
+  risk: Capability['risk'];
+}
+
+/** Every grantable item of `caps`: `network:api.example.com`, `storage:kv`, … with kind and risk. */
+export function requestedGrants(caps: readonly Capability[]): RequestedGrant[] {
+  return caps.flatMap((c) => grantStrings([c]).map((grant) => ({ grant, kind: c.kind, risk: c.risk })));
+}
+
 /**
  * Effective capabilities: each requested capability narrowed to the items the operator granted
  * (hosts, vault keys, tools, commands), dropped when nothing of it is left, plus the baseline;

@@ -21,7 +21,7 @@ import { channelFunctions, type ChannelFunctionsOptions } from './channel/index.
 export { createGate, MAX_DETAIL, type Gate, type GateOptions, type Permit } from './gate.js';
 export {
   BASELINE_KINDS, DEFAULT_SECURITY_LEVEL, SECURITY_LEVELS, effectiveCapabilities, findCapability, grantStrings,
-  isSecurityLevel, levelCeiling, type SecurityLevel,
+  isSecurityLevel, levelCeiling, requestedGrants, type RequestedGrant, type SecurityLevel,
 } from './grants.js';
 export { KV_FUNCTIONS, kvFunctions, type KvFunctionsOptions } from './kv.js';
 export { VAULT_FUNCTIONS, vaultFunctions, type VaultFunctionsOptions } from './vault.js';

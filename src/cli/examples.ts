@@ -5,6 +5,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readPluginPackage } from '../install/package.js';
 import type { Warden } from '../warden/warden.js';
 import { warn } from './output.js';
 
@@ -18,10 +19,10 @@ export async function installExamples(warden: Warden, dir: string): Promise<stri
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(dir, entry.name);
     try {
-      const { manifest } = await warden.inspect(path);
-      if (installed.has(manifest.name)) continue;
+      const { name } = (await readPluginPackage(path)).manifest.manifest; // install scans it; this only names it
+      if (installed.has(name)) continue;
       await warden.install(path, { grant: 'all' });
-      added.push(manifest.name);
+      added.push(name);
     } catch (e) {
       warn(`example ${entry.name} was not installed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -2,6 +2,7 @@
  * `warden vault set | list | rm`: operator secrets. A value is never taken from the command line
  * (it would land in shell history and `ps`): it is read from a prompt without echo, or stdin.
  */
+import { WardenError } from '../errors.js';
 import { STATE_OPTIONS, JSON_OPTION, flag, type Command } from './command.js';
 import { withWarden } from './open.js';
 import { UsageError, out, outJson } from './output.js';
@@ -57,7 +58,6 @@ export const vaultRmCommand: Command = {
     const key = args.positionals[0]!;
     return withWarden(args, async (warden) => {
       if (!(await warden.store.vault.delete(key))) {
-        const { WardenError } = await import('../errors.js');
         throw new WardenError('NOT_FOUND', `no secret named "${key}": see \`warden vault list\``);
       }
       out(`removed ${key}`);

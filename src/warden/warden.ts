@@ -21,6 +21,7 @@ import { readSource } from '../install/source.js';
 import { downloadPlugin, isRemoteSource, type DownloadOptions } from '../install/download.js';
 import { assertPackageAllowed, checkSignature, inspectPackage, type PackageInspection } from '../install/check.js';
 import type { SignatureCheck } from '../trust/index.js';
+import type { ScanFinding } from '../install/scan.js';
 import { commitPlugin, makeStaging, recoverStaging } from './commit.js';
 import { WardenEmitter, type PluginEvent } from './events.js';
 import { loadInstalled, loadPackage, manifestJson, type LoadContext, type LoadedPlugin } from './loader.js';
@@ -30,7 +31,7 @@ import { tapAudit } from './audit-tap.js';
 import { installResult } from './install-result.js';
 import { pluginChannel } from './plugin-channel.js';
 import { awaitConsent, reloadPlugins, syncWithRegistry, type ReloadOps, type ReloadResult } from './reload.js';
-import { openScanCache } from './scan-cache.js';
+import { cachedScan, openScanCache } from './scan-cache.js';
 import { ServingSet } from './serving.js';
 import type { InstallOptions, InstallResult, PluginSummary, ToolInfo } from './types.js';
 import { watchPluginsDir, type StopWatching } from './watch.js';
@@ -298,14 +299,21 @@ export class Warden extends WardenEmitter {
     return removed;
   }
 
-  /** The signature check of the installed files (a plugin whose files cannot be read is `invalid`). */
-  async signatureOf(id: string): Promise<SignatureCheck> {
+  /**
+   * The installed files' security state, read once: the signature check and the scan's findings
+   * (from the scan cache when this exact plugin was scanned under the same rules). Files that
+   * cannot be read give an `invalid` signature and no findings.
+   */
+  async security(id: string): Promise<{ signature: SignatureCheck; findings?: ScanFinding[] }> {
     const record = await this.#record(id);
+    let pkg: PluginPackage;
     try {
-      return checkSignature(await readPluginPackage(this.#folder(record)), this.options.trustedKeys);
+      pkg = await readPluginPackage(this.#folder(record));
     } catch (e) {
-      return { status: 'invalid', message: e instanceof Error ? e.message : String(e) };
+      return { signature: { status: 'invalid', message: e instanceof Error ? e.message : String(e) } };
     }
+    const scan = await cachedScan(this.#context.scanCache, pkg, this.options.limits);
+    return { signature: checkSignature(pkg, this.options.trustedKeys), findings: scan.findings };
   }
 
   /**

@@ -140,23 +140,19 @@ describe('crash safety', () => {
       const fs = require('fs'); const files = [fs.readFileSync(${JSON.stringify(good)}), fs.readFileSync(${JSON.stringify(evil)})];
       for (let i = 0; ; i++) fs.writeFileSync(${JSON.stringify(target)}, files[i % 2]);
     `], { stdio: 'ignore' });
-    const seen = { served: 0, refused: 0 };
     try {
       for (let i = 0; i < 25; i++) {
         w = await Warden.open({ dataDir, vaultKey });
         const [p] = await w.list();
         if (p?.loaded) {
           assert.equal((await w.call('swapped', 'echo', 'mine')).text(), 'mine');
-          seen.served++;
         } else {
           assert.match(p?.lastError ?? '', /changed on disk|not a valid|cannot read|missing/);
-          seen.refused++;
         }
         await w.close();
       }
     } finally {
       writer.kill('SIGKILL');
     }
-    assert.equal(seen.served + seen.refused, 25);
   });
 });

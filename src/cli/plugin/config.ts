@@ -1,6 +1,7 @@
 /**
  * `warden plugin config <id> [key [value]]`: show or set a plugin's operator config.
  */
+import { WardenError } from '../../errors.js';
 import type { Manifest } from '../../manifest/index.js';
 import { JSON_OPTION, STATE_OPTIONS, flag, str, type Command } from '../command.js';
 import { withWarden } from '../open.js';
@@ -33,7 +34,7 @@ export const configCommand: Command = {
         .filter(([k]) => key === undefined || k === key)
         .map(([k, e]) => ({ key: k, type: e.type, required: e.required, value: Object.hasOwn(values, k) ? values[k] : undefined, default: e.default }));
       if (key !== undefined && rows.length === 0) {
-        throw new (await import('../../errors.js')).WardenError('NOT_FOUND', `plugin ${id} declares no config key "${key}": see \`warden plugin info ${id}\``);
+        throw new WardenError('NOT_FOUND', `plugin ${id} declares no config key "${key}": see \`warden plugin info ${id}\``);
       }
       if (flag(args, 'json')) outJson(rows);
       else if (rows.length === 0) out(`${id} declares no config keys`);

@@ -10,7 +10,8 @@ import { JSON_OPTION, STATE_OPTIONS, flag, strs, type Command } from '../command
 import { withWarden } from '../open.js';
 import { out, outJson, style, warn } from '../output.js';
 import { confirm, interactive } from '../prompt.js';
-import { capabilityLines, printCapabilities, printInspection } from './show.js';
+import { requestedGrants } from '../../capabilities/grants.js';
+import { printCapabilities, printInspection } from './show.js';
 
 export const installCommand: Command = {
   name: 'plugin install',
@@ -38,7 +39,7 @@ export const installCommand: Command = {
       else if (grant.length === 0 && interactive() && !flag(args, 'json') && !inspection.scan.refused) {
         out(`${style('bold', manifest.name)} ${manifest.version} requests:`);
         const chosen: string[] = [];
-        for (const { grant: g, risk } of capabilityLines(manifest.capabilities)) if (await confirm(`  grant ${g} (${risk} risk)?`)) chosen.push(g);
+        for (const { grant: g, risk } of requestedGrants(manifest.capabilities)) if (await confirm(`  grant ${g} (${risk} risk)?`)) chosen.push(g);
         grant = chosen;
       }
       const result = await warden.install(path, { grant, enable: !flag(args, 'disabled') && !isRemoteSource(args.positionals[0]!) });
@@ -54,7 +55,7 @@ export const installCommand: Command = {
       }
       out(`${result.upgraded ? 'upgraded' : 'installed'} ${style('bold', result.id)} ${result.version} (${result.enabled ? 'enabled' : 'disabled'}, risk ${result.risk})`);
       printCapabilities(result.requested, result.granted);
-      const missing = capabilityLines(result.requested).filter((c) => !result.granted.includes(c.grant));
+      const missing = requestedGrants(result.requested).filter((c) => !result.granted.includes(c.grant));
       if (missing.length) out(`grant later with: warden plugin grant ${result.id} ${missing.map((c) => c.grant).join(' ')}`);
       if (!result.enabled) out(`enable it with: warden plugin enable ${result.id}`);
       return 0;
@@ -75,7 +76,7 @@ export const auditCommand: Command = {
       const { manifest, inspection } = await warden.inspect(path);
       const refused = inspection.scan.refused || !signaturePolicy(warden.options.securityLevel, inspection.signature).allowed;
       if (flag(args, 'json')) {
-        outJson({ id: manifest.name, version: manifest.version, refused, risk: inspection.scan.risk, capabilities: capabilityLines(manifest.capabilities), ...inspection });
+        outJson({ id: manifest.name, version: manifest.version, refused, risk: inspection.scan.risk, capabilities: requestedGrants(manifest.capabilities), ...inspection });
       } else {
         out(`${style('bold', manifest.name)} ${manifest.version}: ${refused ? style('red', 'REFUSED') : style('green', 'passes')} (risk ${inspection.scan.risk})`);
         out('requests:');

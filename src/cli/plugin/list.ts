@@ -41,7 +41,7 @@ export const infoCommand: Command = {
   async run(args) {
     return withWarden(args, async (warden) => {
       const info = await warden.info(args.positionals[0]!);
-      const signature = await warden.signatureOf(info.id);
+      const { signature } = await warden.security(info.id);
       if (flag(args, 'json')) {
         outJson({ ...info, status: statusOf(info), signature });
         return 0;

@@ -1,21 +1,17 @@
 /**
  * How capabilities, scan findings and signatures are shown to the operator.
  */
-import { grantStrings } from '../../capabilities/grants.js';
+import { requestedGrants } from '../../capabilities/grants.js';
 import type { PackageInspection } from '../../install/check.js';
 import type { Capability } from '../../manifest/index.js';
 import { out, style } from '../output.js';
 
 const RISK_STYLE = { low: 'green', medium: 'yellow', high: 'red' } as const;
 
-/** `network:api.example.com (medium)` lines, one per grantable item. */
-export function capabilityLines(caps: readonly Capability[]): { grant: string; risk: Capability['risk'] }[] {
-  return caps.flatMap((c) => grantStrings([c]).map((grant) => ({ grant, risk: c.risk })));
-}
 
 /** Prints the requested capabilities with their risk, marking those granted. */
 export function printCapabilities(caps: readonly Capability[], granted?: readonly string[]): void {
-  const lines = capabilityLines(caps);
+  const lines = requestedGrants(caps);
   if (lines.length === 0) out('  (none)');
   for (const { grant, risk } of lines) {
     const mark = granted === undefined ? '' : granted.includes(grant) ? 'granted  ' : 'not granted  ';

@@ -6,7 +6,7 @@
  */
 import { mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { grantStrings } from '../../capabilities/grants.js';
+import { requestedGrants } from '../../capabilities/grants.js';
 import { isRemoteSource } from '../../install/download.js';
 import { signaturePolicy } from '../../trust/index.js';
 import { mediaType, readJsonObject, saveBody, stringList } from '../body.js';
@@ -81,7 +81,7 @@ export const installRoutes: Route[] = [
     handle: (ctx) => withSource(ctx, async ({ path }) => {
       const { manifest, inspection } = await ctx.warden.inspect(path);
       const refused = inspection.scan.refused || !signaturePolicy(ctx.warden.options.securityLevel, inspection.signature).allowed;
-      const capabilities = manifest.capabilities.flatMap((c) => grantStrings([c]).map((grant) => ({ grant, kind: c.kind, risk: c.risk })));
+      const capabilities = requestedGrants(manifest.capabilities);
       return { body: { id: manifest.name, version: manifest.version, description: manifest.description, refused, risk: inspection.scan.risk, capabilities, manifest, ...inspection } };
     }),
   },

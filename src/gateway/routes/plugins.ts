@@ -1,8 +1,7 @@
 /**
  * The plugin routes that read or switch state: list, detail, enable, disable, remove.
  */
-import { join } from 'node:path';
-import { grantStrings } from '../../capabilities/grants.js';
+import { requestedGrants } from '../../capabilities/grants.js';
 import type { Manifest } from '../../manifest/index.js';
 import type { Warden } from '../../warden/warden.js';
 import type { Route } from '../router.js';
@@ -12,15 +11,6 @@ import { boolQuery, pluginIdParam } from './params.js';
 async function stateOf(warden: Warden, id: string): Promise<Record<string, unknown>> {
   const { record: _record, ...summary } = await warden.info(id);
   return summary;
-}
-
-/** The scan's findings on the installed files, read again (undefined when they cannot be read). */
-async function findingsOf(warden: Warden, location: string): Promise<unknown[] | undefined> {
-  try {
-    return (await warden.inspect(join(warden.options.pluginsDir, ...location.split('/')))).inspection.scan.findings;
-  } catch {
-    return undefined;
-  }
 }
 
 export const pluginRoutes: Route[] = [
@@ -37,9 +27,8 @@ export const pluginRoutes: Route[] = [
       return {
         body: {
           ...info,
-          requested: manifest.capabilities.flatMap((c) => grantStrings([c]).map((grant) => ({ grant, kind: c.kind, risk: c.risk }))),
-          signature: await warden.signatureOf(id),
-          findings: await findingsOf(warden, info.record.location),
+          requested: requestedGrants(manifest.capabilities),
+          ...(await warden.security(id)),
           toolSchemas: manifest.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })),
           config: { declared: manifest.config, values: await warden.store.config.all(id) },
         },
