@@ -10,7 +10,6 @@ import { cliArgsAllowed } from '../manifest/cli-command.js';
 import type { HostFunction } from '../runtime/host-call-context.js';
 import type { Gate } from './gate.js';
 import { guestText } from './guest-values.js';
-import { currentDelegation } from './tool.js';
 
 /** Operator settings of {@link cliFunctions}. */
 export interface CliOptions {
@@ -68,7 +67,7 @@ export function cliFunctions(options: CliFunctionsOptions): Record<(typeof CLI_F
       const known = gate.capability('cli')?.commands.some((c) => c.command === command) && command.length <= SHOWN_PATH;
       const detail = `cli run ${known ? JSON.stringify(command) : `(a path of ${command.length} characters)`} with ${args.length} argument(s)`;
       await gate.require('cli', detail, (c) => c.commands.some((cmd) => cmd.command === command && cliArgsAllowed(cmd, args)));
-      const chainDeadline = currentDelegation()?.deadline ?? Infinity;
+      const chainDeadline = ctx.call.delegation?.deadline ?? Infinity;
       const ms = Math.floor(Math.min(options.timeoutMs ?? 10_000, chainDeadline - Date.now()));
       if (ms <= 0) throw new WardenError('TIMEOUT', 'cli: no time left before the deadline');
       return ctx.store(await run(command, args, { cwd, ms, cap, signal: ctx.signal }));

@@ -26,7 +26,7 @@ export {
 export { KV_FUNCTIONS, kvFunctions, type KvFunctionsOptions } from './kv.js';
 export { VAULT_FUNCTIONS, vaultFunctions, type VaultFunctionsOptions } from './vault.js';
 export {
-  DEFAULT_MAX_DEPTH, TOOL_FUNCTIONS, createToolRouter, currentDelegation, runInChain, toolFunctions,
+  DEFAULT_MAX_DEPTH, TOOL_FUNCTIONS, createToolRouter, toolFunctions,
   type Delegation, type HostTool, type RoutablePlugin, type RouteTarget, type ToolCallRequest, type ToolDirectory, type ToolDispatcher,
   type ToolFunctionsOptions,
 } from './tool.js';

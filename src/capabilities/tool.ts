@@ -1,15 +1,14 @@
 /**
  * The `tool` capability: a plugin calls another tool by exact name through a {@link ToolDispatcher}
- * the host provides. The chain of calling plugins travels with each delegated call in a private
- * AsyncLocalStorage (set only by host code through {@link runInChain}, never from call context,
- * which is user data), so a callee's own `warden_tool_call` sees who is above it: depth limit,
+ * the host provides. The chain of calling plugins travels with each delegated call as its
+ * `CallOptions.delegation` (set only by host code, never from the call context, which is user
+ * data), so a callee's own `warden_tool_call` sees who is above it in `ctx.call.delegation`: depth limit,
  * cycle refusal (a plugin never appears twice, so no call re-enters a busy instance: THREATS.md
  * §15, §26) and one deadline shared by the whole chain.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { WardenError, isWardenError } from '../errors.js';
 import type { RiskLevel } from '../manifest/capabilities.js';
-import type { HostFunction } from '../runtime/host-call-context.js';
+import type { Delegation, HostFunction } from '../runtime/host-call-context.js';
 import type { Gate } from './gate.js';
 import { tryGuestText } from './guest-values.js';
 
@@ -33,29 +32,7 @@ export interface ToolDispatcher {
   call(request: ToolCallRequest): Promise<Uint8Array>;
 }
 
-/** Where a call sits in a delegation chain. */
-export interface Delegation {
-  /** Plugin ids of the callers above the current call, outermost first. */
-  chain: readonly string[];
-  /** The deadline shared by the chain (ms since epoch). */
-  deadline: number;
-}
-
-const current = new AsyncLocalStorage<Delegation>();
-
-/**
- * Runs `fn` (which calls a plugin) as part of `delegation`: host functions of that plugin call see
- * it. Dispatchers wrap the callee's call in it; a host may wrap a top-level call in
- * `{ chain: [], deadline }` so delegation inherits that call's deadline.
- */
-export function runInChain<T>(delegation: Delegation, fn: () => Promise<T>): Promise<T> {
-  return current.run({ chain: [...delegation.chain], deadline: delegation.deadline }, fn);
-}
-
-/** The delegation the current host call belongs to, if any. */
-export function currentDelegation(): Delegation | undefined {
-  return current.getStore();
-}
+export type { Delegation };
 
 /** Options of {@link toolFunctions}. */
 export interface ToolFunctionsOptions {
@@ -64,7 +41,7 @@ export interface ToolFunctionsOptions {
   dispatcher?: ToolDispatcher;
   /** Most plugins in a chain above a callee (A → B is depth 1). @default 8 */
   maxDepth?: number;
-  /** Deadline of a chain that did not bring one (a top-level call not wrapped in runInChain). @default 10000 */
+  /** Deadline of a chain that did not bring one (a top-level call made without `delegation`). @default 10000 */
   timeoutMs?: number;
 }
 
@@ -92,7 +69,7 @@ export function toolFunctions(options: ToolFunctionsOptions): Record<(typeof TOO
       await gate.require('tool', detail, (cap) => name !== null && cap.names.includes(name));
       const input = inputHandle === 0n || inputHandle === 0 ? new Uint8Array(0) : ctx.read(inputHandle as bigint);
       if (input === null || name === null) throw new WardenError('INVALID_MEMORY_ACCESS', 'warden_tool_call: an argument is not an allocated block');
-      const outer = currentDelegation();
+      const outer = ctx.call.delegation;
       const chain = [...(outer?.chain ?? []), gate.plugin];
       const callee = name.includes('.') ? name.slice(0, name.indexOf('.')) : undefined;
       if (outer?.chain.includes(gate.plugin) || (callee !== undefined && chain.includes(callee))) {
@@ -120,7 +97,7 @@ export function toolFunctions(options: ToolFunctionsOptions): Record<(typeof TOO
 
 /** What {@link createToolRouter} needs of a plugin (a `Plugin` from `createHost().load()` fits). */
 export interface RoutablePlugin {
-  call(tool: string, input: Uint8Array, options: { timeoutMs: number }): Promise<{ readonly bytes: Uint8Array } | Uint8Array>;
+  call(tool: string, input: Uint8Array, options: { timeoutMs: number; delegation: Delegation }): Promise<{ readonly bytes: Uint8Array } | Uint8Array>;
 }
 
 /** A plugin as the router sees it: what it is, which tools it offers, how risky it is. */
@@ -189,7 +166,7 @@ export function createToolRouter(directory: ToolDirectory | ReadonlyMap<string, 
       if (chain.includes(id)) throw new WardenError('PERMISSION_DENIED', `tool: delegation cycle (${[...chain, id].join(' → ')})`, { data: { capability: 'tool', reason: 'cycle' } });
       if (RISK_ORDER[target.risk ?? 'low'] > ceiling(chain)) refuseRisk(tool, target.risk ?? 'low', chain);
       try {
-        const out = await runInChain({ chain, deadline }, () => target.plugin.call(name, input, { timeoutMs }));
+        const out = await target.plugin.call(name, input, { timeoutMs, delegation: { chain, deadline } });
         return out instanceof Uint8Array ? out : out.bytes;
       } catch (e) {
         if (isWardenError(e)) throw e;

@@ -7,6 +7,14 @@ import { WardenError } from '../errors.js';
 import type { Kernel } from './kernel/kernel.js';
 import type { WasmValue } from './slots.js';
 
+/** Where a call sits in a chain of tool delegations (host code sets it; a guest cannot). */
+export interface Delegation {
+  /** Plugin ids of the callers above the call, outermost first. */
+  readonly chain: readonly string[];
+  /** The deadline shared by the chain (ms since epoch). */
+  readonly deadline: number;
+}
+
 /** The plugin call a host call happens in. */
 export interface CallInfo {
   /** Unique per plugin call in this process. */
@@ -15,6 +23,8 @@ export interface CallInfo {
   readonly context: unknown;
   /** Host calls made so far in this plugin call, this one included. */
   readonly hostCalls: number;
+  /** The delegation chain the call belongs to, from `CallOptions.delegation`. */
+  readonly delegation: Delegation | undefined;
 }
 
 /** What a host function returns: one value, an array for several results, or nothing. */

@@ -7,6 +7,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { WardenError, type SerializedError } from '../errors.js';
+import type { Delegation } from './host-call-context.js';
 import { serveHttp, serveUserFunction } from './host-calls.js';
 import type { HttpPolicy } from './http/http-client.js';
 import { createKernelMemory, Kernel, kernelModule } from './kernel/kernel.js';
@@ -41,6 +42,7 @@ export interface CallSettings {
   deadline: number;
   logLevel: number;
   context: unknown;
+  delegation: Delegation | undefined;
 }
 
 export class Instance {
@@ -53,7 +55,7 @@ export class Instance {
   #death: WardenError | undefined;
   #abort = new AbortController();
   /** The call in progress (start-up counts as call 0). */
-  #call: { id: number; context: unknown; hostCalls: number } = { id: 0, context: undefined, hostCalls: 0 };
+  #call: { id: number; context: unknown; hostCalls: number; delegation: Delegation | undefined } = { id: 0, context: undefined, hostCalls: 0, delegation: undefined };
   /** Rejecters of the host work in progress; kill() settles them all. */
   readonly #pending = new Set<(e: WardenError) => void>();
 
@@ -125,7 +127,7 @@ export class Instance {
   /** Runs export `exportIndex` with `input`; settles by `call.deadline` (ms since epoch) at the latest. */
   async call(exportIndex: number, input: Uint8Array, call: CallSettings): Promise<Uint8Array> {
     const { deadline, logLevel } = call;
-    this.#call = { id: ++callIds, context: call.context, hostCalls: 0 };
+    this.#call = { id: ++callIds, context: call.context, hostCalls: 0, delegation: call.delegation };
     const k = this.#kernel.exports;
     k.warden_reset();
     if (input.length > 0) {

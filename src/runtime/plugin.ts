@@ -2,6 +2,7 @@
  * A loaded plugin: its compiled modules, its pool of instances and the call entry point.
  */
 import { WardenError } from '../errors.js';
+import type { Delegation } from './host-call-context.js';
 import type { Instance } from './instance.js';
 import { MAX_TIMEOUT_MS, type PluginLimits, type ResolvedOptions } from './options.js';
 import { PluginOutput } from './plugin-output.js';
@@ -19,6 +20,12 @@ export interface CallOptions {
    * host functions as `ctx.call.context`; the `context` capability lets the plugin read it.
    */
   context?: unknown;
+  /**
+   * The tool-delegation chain this call is part of, handed to host functions as
+   * `ctx.call.delegation`: the tool router sets it on a callee, a host on a top-level call so
+   * delegations share its deadline. Host code only; it never comes from a guest.
+   */
+  delegation?: Delegation;
 }
 
 const encoder = new TextEncoder();
@@ -135,7 +142,7 @@ export class Plugin {
     const instance: Instance = await this.#pool.acquire(deadline);
     let failed = false;
     try {
-      return new PluginOutput(await instance.call(index, bytes, { deadline, logLevel, context }));
+      return new PluginOutput(await instance.call(index, bytes, { deadline, logLevel, context, delegation: options.delegation }));
     } catch (e) {
       failed = !(e instanceof WardenError) || SICK.has(e.code) || instance.dead;
       throw e;

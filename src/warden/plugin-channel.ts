@@ -4,7 +4,7 @@
  * grants, inside the sender's chain (no cycles, one deadline) and under the risk rule.
  */
 import type { ChannelAdapter } from '../capabilities/channel/adapter.js';
-import { currentDelegation, type ToolDispatcher } from '../capabilities/tool.js';
+import type { ToolDispatcher } from '../capabilities/tool.js';
 import type { PluginChannel } from './options.js';
 
 /** The adapter for `target`; `timeoutOf(sender)` is the sender's call deadline when it is not in a chain. */
@@ -12,7 +12,7 @@ export function pluginChannel(target: PluginChannel, router: ToolDispatcher, tim
   return {
     async send(message, sendOptions) {
       const input = new TextEncoder().encode(JSON.stringify({ plugin: message.plugin, channel: message.channel, text: message.text }));
-      const outer = currentDelegation();
+      const outer = sendOptions?.delegation;
       await router.call({
         caller: message.plugin,
         tool: `${target.plugin}.${target.tool ?? 'send'}`,

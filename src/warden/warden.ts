@@ -7,7 +7,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WardenError, isWardenError } from '../errors.js';
-import { createToolRouter, runInChain, type ToolDispatcher } from '../capabilities/tool.js';
+import { createToolRouter, type ToolDispatcher } from '../capabilities/tool.js';
 import type { ChannelAdapter } from '../capabilities/channel/adapter.js';
 import { effectiveCapabilities, grantStrings } from '../capabilities/grants.js';
 import { riskOf, type Capability, type Manifest } from '../manifest/index.js';
@@ -320,7 +320,7 @@ export class Warden extends WardenEmitter {
    * Calls a tool of an enabled plugin with its grants. Tool calls it delegates share this call's
    * deadline.
    */
-  async call(id: string, tool: string, input?: CallInput, options: CallOptions = {}): Promise<PluginOutput> {
+  async call(id: string, tool: string, input?: CallInput, options: Omit<CallOptions, 'delegation'> = {}): Promise<PluginOutput> {
     this.#open();
     await this.#loadLazily(id);
     const loaded = this.#serving.get(id);
@@ -331,7 +331,7 @@ export class Warden extends WardenEmitter {
     }
     if (!loaded.tools.has(tool)) throw new WardenError('NOT_FOUND', `plugin ${id} has no tool "${tool}" (its tools: ${[...loaded.tools].join(', ') || 'none'})`);
     const timeoutMs = options.timeoutMs ?? loaded.plugin.limits.timeoutMs;
-    return runInChain({ chain: [], deadline: Date.now() + timeoutMs }, () => this.#serving.call(id, tool, input, { ...options, timeoutMs }));
+    return this.#serving.call(id, tool, input, { ...options, timeoutMs, delegation: { chain: [], deadline: Date.now() + timeoutMs } });
   }
 
   /** The loaded plugin `id`, loading it first if it is enabled and not loaded yet; undefined when disabled. Rejects with the load error. */
@@ -555,7 +555,7 @@ export class Warden extends WardenEmitter {
   /** Runs a lifecycle export, if the plugin has it, under the call deadline. */
   async #runHook(loaded: LoadedPlugin, hook: (typeof HOOKS)[keyof typeof HOOKS]): Promise<void> {
     if (!loaded.plugin.has(hook)) return;
-    await runInChain({ chain: [], deadline: Date.now() + loaded.plugin.limits.timeoutMs }, () => loaded.plugin.call(hook));
+    await loaded.plugin.call(hook, undefined, { delegation: { chain: [], deadline: Date.now() + loaded.plugin.limits.timeoutMs } });
   }
 
   /** Runs `on_disable` (unless the plugin failed) and stops serving it. */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { realpathSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import {
-  capabilityFunctions, createToolRouter, effectiveCapabilities, runInChain, type CliOptions, type RoutablePlugin, type SecurityLevel, type ToolDispatcher,
+  capabilityFunctions, createToolRouter, effectiveCapabilities, type CliOptions, type RoutablePlugin, type SecurityLevel, type ToolDispatcher,
 } from '../../src/capabilities/index.js';
 import { createHost, type Plugin, type PluginLimits } from '../../src/index.js';
 import { parseCapabilities } from '../../src/manifest/capabilities.js';
@@ -114,7 +114,7 @@ describe('tool', () => {
   it('fan-out is bounded by the deadline the chain shares', async () => {
     const { p, calls } = await mesh({ ha: ['hb.echo'], hb: [] });
     const started = Date.now();
-    await rejectsWithCode(runInChain({ chain: [], deadline: Date.now() + 300 }, () => p.ha!.call('fan', 'hb.echo x')), 'TIMEOUT');
+    await rejectsWithCode(p.ha!.call('fan', 'hb.echo x', { delegation: { chain: [], deadline: Date.now() + 300 } }), 'TIMEOUT');
     assert.ok(Date.now() - started < 3000);
     assert.ok(calls.length > 0);
     await rejectsWithCode(p.ha!.call('fan', 'hb.echo x', { timeoutMs: 300 }), 'TIMEOUT');

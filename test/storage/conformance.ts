@@ -82,21 +82,25 @@ function transactionSuite(withStore: WithStore): void {
     }));
 
     it('makes other callers wait, refuses the outer store inside fn, and retires tx at the end', () => withStore(async (store) => {
-      let leaked: StateStore | undefined;
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      const tx = store.transaction(async (t) => {
-        leaked = t;
-        await t.kv.set('p', 'k', bytes('in-tx'));
-        await rejectsWithCode(store.kv.get('p', 'k'), 'INVALID_ARGUMENT');
-        await gate;
-      });
-      const outside = store.kv.get('p', 'k');
-      await new Promise((r) => setTimeout(r, 20));
-      release();
-      await tx;
-      assert.equal(text(await outside), 'in-tx');
-      await rejectsWithCode(leaked!.kv.get('p', 'k'), 'INVALID_ARGUMENT');
+      // Twice: the second transaction must be as guarded as the first (the guard is switched
+      // off between transactions).
+      for (const round of ['one', 'two']) {
+        let leaked: StateStore | undefined;
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        const tx = store.transaction(async (t) => {
+          leaked = t;
+          await t.kv.set('p', 'k', bytes(round));
+          await rejectsWithCode(store.kv.get('p', 'k'), 'INVALID_ARGUMENT');
+          await gate;
+        });
+        const outside = store.kv.get('p', 'k');
+        await new Promise((r) => setTimeout(r, 20));
+        release();
+        await tx;
+        assert.equal(text(await outside), round);
+        await rejectsWithCode(leaked!.kv.get('p', 'k'), 'INVALID_ARGUMENT');
+      }
     }));
 
     it('rejects calls after close with CLOSED, and close is idempotent', async () => {

@@ -3,6 +3,7 @@
  * plugin's message somewhere (a log, a webhook, a file, later a channel plugin). The plugin names
  * the channel; it never chooses where the channel leads.
  */
+import type { Delegation } from '../../runtime/host-call-context.js';
 
 /** One message a plugin sends. */
 export interface ChannelMessage {
@@ -18,6 +19,8 @@ export interface ChannelMessage {
 export interface ChannelSendOptions {
   /** Aborted when the plugin call's deadline passes or its instance dies. */
   readonly signal?: AbortSignal;
+  /** The tool-delegation chain of the sending call, if it is part of one. */
+  readonly delegation?: Delegation;
 }
 
 /**

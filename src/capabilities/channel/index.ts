@@ -70,7 +70,7 @@ export function channelFunctions(options: ChannelFunctionsOptions): Record<(type
       }
       const text = decodeText(bytes);
       try {
-        await adapter.send({ plugin: gate.plugin, channel: name, text }, { signal: ctx.signal });
+        await adapter.send({ plugin: gate.plugin, channel: name, text }, { signal: ctx.signal, ...(ctx.call.delegation && { delegation: ctx.call.delegation }) });
         return CHANNEL_STATUS.ok;
       } catch (e) {
         try {

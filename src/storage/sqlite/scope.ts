@@ -8,8 +8,13 @@ import type Database from 'better-sqlite3';
 import { WardenError } from '../../errors.js';
 import { storageError } from './open.js';
 
-/** Which transaction scopes the current async context is running inside. */
+/**
+ * Which transaction scopes the current async context is running inside. While any transaction
+ * is open, Node tracks every promise for it; once none is, it is disabled so that calls (which
+ * never run inside a transaction) do not pay for async hooks.
+ */
 const inside = new AsyncLocalStorage<ReadonlySet<Scope>>();
+let openTransactions = 0;
 
 /** A connection, or a transaction on it, that hands out calls one at a time. */
 export class Scope {
@@ -49,12 +54,15 @@ export class Scope {
       this.exec(this.depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${name}`);
       const within = new Set(inside.getStore() ?? []).add(this);
       let result: T;
+      openTransactions++;
       try {
         result = await inside.run(within, () => fn(child));
       } catch (e) {
         child.ended = true;
         if (this.db.inTransaction) this.exec(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${name}; RELEASE ${name}`);
         throw e;
+      } finally {
+        if (--openTransactions === 0) inside.disable();
       }
       child.ended = true;
       try {
