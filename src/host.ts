@@ -12,16 +12,20 @@ export interface HostOptions {
   /** Defaults merged under every plugin's own options (limits merge field by field). @default {} */
   defaults?: PluginOptions;
   /**
-   * How long an idle worker spins before it sleeps, in loop iterations. Spinning trades a little
-   * CPU after each call for much lower latency on the next. @default 20000
+   * How long an idle worker spins before it sleeps, in microseconds. Spinning trades a little CPU
+   * after each call for much lower latency on the next; the spin shortens by itself while calls
+   * and host replies arrive too late for it to catch. @default 50
    */
-  spin?: number;
+  spinMicros?: number;
   /**
    * Worker threads kept booted and ready for new instances: booting one takes tens of
    * milliseconds, which would otherwise be paid on every load and every replacement. @default 1
    */
   spareWorkers?: number;
 }
+
+/** Default of {@link HostOptions.spinMicros}. */
+export const DEFAULT_SPIN_MICROS = 50;
 
 export class Host {
   readonly #plugins = new Set<Plugin>();
@@ -30,9 +34,9 @@ export class Host {
   #closed = false;
 
   constructor(options: HostOptions = {}) {
-    for (const key of ['spin', 'spareWorkers'] as const) {
+    for (const [key, max] of [['spinMicros', 100_000], ['spareWorkers', 64]] as const) {
       const v = options[key];
-      if (v !== undefined && !(Number.isInteger(v) && v >= 0)) throw new WardenError('INVALID_ARGUMENT', `${key} must be a non-negative integer`);
+      if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= max)) throw new WardenError('INVALID_ARGUMENT', `${key} must be an integer from 0 to ${max}`);
     }
     this.#options = options;
     const heapMb = options.defaults?.limits?.workerHeapMaxMb ?? DEFAULT_LIMITS.workerHeapMaxMb;
@@ -55,7 +59,7 @@ export class Host {
     if (this.#closed) throw new WardenError('CLOSED', 'the host is closed');
     const plugin = await loadPlugin(source, options, {
       options: this.#options.defaults ?? {},
-      spin: this.#options.spin ?? 20_000,
+      spinMicros: this.#options.spinMicros ?? DEFAULT_SPIN_MICROS,
       spares: this.#spares,
       onClose: (closed) => this.#plugins.delete(closed),
     });

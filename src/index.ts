@@ -4,7 +4,7 @@
  */
 export { createHost, Host, type HostOptions } from './host.js';
 export { WardenError, ERROR_CODES, isWardenError, type ErrorCode, type SerializedError } from './errors.js';
-export { Plugin, type CallInput, type CallOptions } from './runtime/plugin.js';
+export { Plugin, freezeContext, type CallInput, type CallOptions } from './runtime/plugin.js';
 export { PluginOutput } from './runtime/plugin-output.js';
 export type { PoolStats } from './runtime/pool.js';
 export { HostCallContext, type HostFunction, type HostResult, type CallInfo } from './runtime/host-call-context.js';

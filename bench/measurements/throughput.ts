@@ -40,6 +40,6 @@ export async function throughput(runtimes: Runtime[], warden: WardenFigures): Pr
       }, true);
     });
   }
-  t.notes.push(`This machine has ${os.cpus().length} cores: the pool of 2 runs the main thread and two worker threads, which also spin while idle (HostOptions.spin), so it can come out slower than one instance.`);
+  t.notes.push(`This machine has ${os.cpus().length} cores: the pool of 2 runs the main thread and two worker threads, which also spin briefly while idle (HostOptions.spinMicros), so it can come out slower than one instance.`);
   return t.build();
 }

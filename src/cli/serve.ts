@@ -47,6 +47,10 @@ export const serveCommand: Command = {
         onError: (e) => warn(`serve: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
       });
       const stopWatching = warden.watch();
+      // Before the banner: whoever reads it may stop us at once.
+      let stop = (): void => undefined;
+      const stopped = new Promise<void>((resolve) => (stop = resolve));
+      for (const signal of STOP_SIGNALS) process.once(signal, stop);
       process.stdout.write(`warden serve: listening on ${gateway.url}\n  web UI  ${gateway.url}/\n  API     ${gateway.url}/api (see ${gateway.url}/api/openapi.json)\n  MCP     ${gateway.url}/mcp\n`);
       if (gateway.newToken) {
         process.stdout.write(`admin token (shown once; only its hash is kept): ${gateway.newToken}\n`);
@@ -54,9 +58,6 @@ export const serveCommand: Command = {
       } else {
         process.stdout.write('sign in with the admin token printed on the first start (lost it? run `warden serve --reset-token`)\n');
       }
-      let stop = (): void => undefined;
-      const stopped = new Promise<void>((resolve) => (stop = resolve));
-      for (const signal of STOP_SIGNALS) process.once(signal, stop);
       await stopped;
       // A second Ctrl-C while plugins shut down kills the process the usual way.
       for (const signal of STOP_SIGNALS) process.off(signal, stop);

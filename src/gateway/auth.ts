@@ -70,6 +70,8 @@ export interface SessionOptions {
 /** Checks bearer tokens and session cookies. */
 export class Authenticator {
   readonly #hash: Buffer;
+  /** The token as last accepted: later requests compare against it without hashing again. */
+  #accepted: Buffer | undefined;
   readonly #sessions = new Map<string, number>();
   readonly #ttl: number;
   readonly #max: number;
@@ -80,9 +82,17 @@ export class Authenticator {
     this.#max = options.maxSessions ?? 1000;
   }
 
-  /** True when `token` is the admin token (constant-time, whatever its length). */
+  /**
+   * True when `token` is the admin token (constant-time, whatever its length). A token equal to
+   * the one accepted last is recognised by a constant-time byte comparison, skipping the hash.
+   */
   checkToken(token: string): boolean {
-    return timingSafeEqual(sha256(token), this.#hash);
+    const bytes = Buffer.from(token, 'utf8');
+    const accepted = this.#accepted;
+    if (accepted && bytes.length === accepted.length && timingSafeEqual(bytes, accepted)) return true;
+    if (!timingSafeEqual(sha256(token), this.#hash)) return false;
+    this.#accepted = bytes;
+    return true;
   }
 
   /** A new session for a caller that showed the token; returns its id. */

@@ -9,6 +9,8 @@ import { Transform } from 'node:stream';
 import { ApiError } from './status.js';
 import { WardenError } from '../errors.js';
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** The cap on a JSON body. */
 export const JSON_BODY_MAX_BYTES = 1024 * 1024;
 /** The cap on an uploaded plugin file: the install cap. */
@@ -29,16 +31,26 @@ function checkDeclaredLength(req: IncomingMessage, max: number): void {
 }
 
 /** The whole body, at most `max` bytes. */
-export async function readBody(req: IncomingMessage, max = JSON_BODY_MAX_BYTES): Promise<Buffer> {
+export function readBody(req: IncomingMessage, max = JSON_BODY_MAX_BYTES): Promise<Buffer> {
   checkDeclaredLength(req, max);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw tooLarge(max);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  if (req.readableEnded) return Promise.reject(new Error('the request body was already read'));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (error?: Error): void => {
+      req.off('data', onData).off('end', onEnd).off('error', settle).off('close', onClose);
+      if (error) reject(error);
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > max) settle(tooLarge(max));
+      else chunks.push(chunk);
+    };
+    const onEnd = (): void => settle();
+    const onClose = (): void => settle(new ApiError('INVALID_ARGUMENT', 'the request body was cut short'));
+    req.on('data', onData).on('end', onEnd).on('error', settle).on('close', onClose);
+  });
 }
 
 /** Streams the body into `file` (mode 0600), at most `max` bytes; returns its size. */
@@ -65,7 +77,7 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   if (mediaType(req) !== 'application/json') throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'send the body as Content-Type: application/json');
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = strictUtf8.decode(bytes);
   } catch {
     throw new ApiError('INVALID_ARGUMENT', 'the body is not valid UTF-8');
   }

@@ -60,44 +60,49 @@ function decode(segment: string): string {
   }
 }
 
-/** The routes whose pattern matches `path` (whatever their method), with their parameters. */
-function candidates(routes: readonly Route[], path: string): Match[] {
-  const parts = segments(path);
-  const out: Match[] = [];
-  for (const route of routes) {
-    const pattern = segments(route.path);
-    if (pattern.length !== parts.length) continue;
-    const params: Record<string, string> = Object.create(null);
-    const ok = pattern.every((p, i) => {
-      const part = parts[i]!;
-      if (p.startsWith(':')) {
-        params[p.slice(1)] = part;
-        return part.length > 0;
-      }
-      return p === part;
-    });
-    if (ok) out.push({ route, params });
-  }
-  // A literal segment wins over a parameter (`/plugins/inspect` before `/plugins/:id`).
-  return out.sort((a, b) => literalCount(b.route) - literalCount(a.route));
+/** A route's pattern split once: each segment a literal, or a parameter name (`param`). */
+interface Compiled {
+  route: Route;
+  parts: { literal?: string; param?: string }[];
 }
 
-const literalCount = (route: Route): number => segments(route.path).filter((s) => !s.startsWith(':')).length;
-
 /**
- * The route for `method` and `path`. Throws `NOT_FOUND` for an unknown path and
- * `METHOD_NOT_ALLOWED` (with `Allow`) for a known path with another method.
+ * The routes, their patterns compiled once, most literal segments first: a literal segment wins
+ * over a parameter (`/plugins/inspect` before `/plugins/:id`).
  */
-export function matchRoute(routes: readonly Route[], method: string, path: string): Match {
-  const found = candidates(routes, path);
-  if (found.length === 0) throw new ApiError('NOT_FOUND', `no API route ${path}: see /api/openapi.json`);
-  const best = found.filter((m) => literalCount(m.route) === literalCount(found[0]!.route));
-  const hit = best.find((m) => m.route.method === method) ?? found.find((m) => m.route.method === method);
-  if (!hit) {
-    const allow = [...new Set(found.map((m) => m.route.method))].join(', ');
+export class RouteTable {
+  readonly #compiled: Compiled[];
+
+  constructor(readonly routes: readonly Route[]) {
+    const compiled = routes.map((route) => ({
+      route,
+      parts: segments(route.path).map((p) => (p.startsWith(':') ? { param: p.slice(1) } : { literal: p })),
+    }));
+    const literals = (c: Compiled): number => c.parts.filter((p) => p.literal !== undefined).length;
+    this.#compiled = compiled.sort((a, b) => literals(b) - literals(a));
+  }
+
+  /**
+   * The route for `method` and `path`, with its decoded parameters. Throws `NOT_FOUND` for an
+   * unknown path and `METHOD_NOT_ALLOWED` (with `Allow`) for a known path with another method.
+   */
+  match(method: string, path: string): Match {
+    const parts = segments(path);
+    const allowed: Method[] = [];
+    for (const { route, parts: pattern } of this.#compiled) {
+      if (pattern.length !== parts.length || !pattern.every((p, i) => (p.literal !== undefined ? p.literal === parts[i] : parts[i]!.length > 0))) continue;
+      if (route.method !== method) {
+        allowed.push(route.method);
+        continue;
+      }
+      const params: Record<string, string> = Object.create(null);
+      pattern.forEach((p, i) => {
+        if (p.param !== undefined) params[p.param] = decode(parts[i]!);
+      });
+      return { route, params };
+    }
+    if (allowed.length === 0) throw new ApiError('NOT_FOUND', `no API route ${path}: see /api/openapi.json`);
+    const allow = [...new Set(allowed)].join(', ');
     throw new ApiError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path} (allowed: ${allow})`, { allow });
   }
-  const params: Record<string, string> = Object.create(null);
-  for (const [k, v] of Object.entries(hit.params)) params[k] = decode(v);
-  return { route: hit.route, params };
 }

@@ -38,18 +38,32 @@ export function setSecurityHeaders(res: ServerResponse, path: string): void {
 
 const HOST_HEADER = /^[A-Za-z0-9.:[\]-]{1,255}$/;
 
-/** The request's host name (without port), lower case; refuses a missing, malformed or unlisted Host. */
-export function checkHost(req: IncomingMessage, allowedHosts: readonly string[]): string {
-  const host = req.headers.host;
-  if (!host || !HOST_HEADER.test(host)) throw new ApiError('FORBIDDEN', 'missing or malformed Host header');
-  let hostname: string;
-  try {
-    hostname = new URL(`http://${host}`).hostname.toLowerCase();
-  } catch {
-    throw new ApiError('FORBIDDEN', 'malformed Host header');
+/**
+ * The Host allow-list. Refuses a missing, malformed or unlisted Host header. Header values
+ * already accepted (a handful: `localhost:7777`, `127.0.0.1:7777`…) are remembered, so the usual
+ * request is checked with one lookup.
+ */
+export class HostCheck {
+  readonly #allowed: readonly string[];
+  readonly #accepted = new Set<string>();
+
+  constructor(allowedHosts: readonly string[]) {
+    this.#allowed = allowedHosts;
   }
-  if (!allowedHosts.includes(hostname)) throw new ApiError('FORBIDDEN', `Host ${hostname} is not allowed (start warden serve with --allow-host ${hostname} to allow it)`);
-  return hostname;
+
+  check(req: IncomingMessage): void {
+    const host = req.headers.host;
+    if (host !== undefined && this.#accepted.has(host)) return;
+    if (!host || !HOST_HEADER.test(host)) throw new ApiError('FORBIDDEN', 'missing or malformed Host header');
+    let hostname: string;
+    try {
+      hostname = new URL(`http://${host}`).hostname.toLowerCase();
+    } catch {
+      throw new ApiError('FORBIDDEN', 'malformed Host header');
+    }
+    if (!this.#allowed.includes(hostname)) throw new ApiError('FORBIDDEN', `Host ${hostname} is not allowed (start warden serve with --allow-host ${hostname} to allow it)`);
+    if (this.#accepted.size < 64) this.#accepted.add(host);
+  }
 }
 
 /**

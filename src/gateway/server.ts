@@ -10,10 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { createMcpHttpHandler } from '../mcp/http.js';
 import type { Warden } from '../warden/warden.js';
 import { Authenticator, ensureAdminToken, type SessionOptions } from './auth.js';
-import { matchRoute, type Reply, type Route } from './router.js';
+import { RouteTable, type Reply, type Route } from './router.js';
 import { apiRoutes } from './routes/index.js';
 import type { EventStreams } from './routes/events.js';
-import { checkCsrfHeader, checkHost, checkSameSite, DEFAULT_ALLOWED_HOSTS, setSecurityHeaders } from './security.js';
+import { checkCsrfHeader, checkSameSite, DEFAULT_ALLOWED_HOSTS, HostCheck, setSecurityHeaders } from './security.js';
 import { ApiError, errorResponse } from './status.js';
 import { isUiPath, loadStaticFiles } from './ui/static-files.js';
 
@@ -56,16 +56,18 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
   const auth = new Authenticator(token.hash, options);
   const onError = options.onError ?? ((e: unknown) => console.error('warden serve:', e));
   const allowedHosts = [...DEFAULT_ALLOWED_HOSTS, ...(options.allowHosts ?? []).map((h) => h.toLowerCase())];
+  const hosts = new HostCheck(allowedHosts);
   const allowedOrigins = [...(options.allowOrigins ?? [])];
   const streams: EventStreams = new Set();
-  const routes = apiRoutes({ auth, streams, heartbeatMs: options.heartbeatMs ?? 15_000 });
+  const routes = new RouteTable(apiRoutes({ auth, streams, heartbeatMs: options.heartbeatMs ?? 15_000 }));
   const mcp = createMcpHttpHandler(warden, { allowedHosts, allowedOrigins, onError });
   const uiFiles = loadStaticFiles(options.uiDir);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = pathOf(req.url);
+    const target = parseTarget(req.url);
+    const path = target?.pathname ?? '';
     setSecurityHeaders(res, path);
-    checkHost(req, allowedHosts);
+    hosts.check(req);
     if (path === '/mcp') {
       auth.require(req);
       return mcp.handle(req, res);
@@ -82,10 +84,10 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
     }
     if (!path.startsWith('/api/')) throw new ApiError('NOT_FOUND', `nothing at ${path.slice(0, 200)}`);
     checkSameSite(req, allowedOrigins);
-    const { route, params } = matchRoute(routes, req.method ?? '', path);
+    const { route, params } = routes.match(req.method ?? '', path);
     const principal = route.auth === 'none' ? auth.identify(req) : auth.require(req);
     checkCsrfHeader(req, principal);
-    const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    const query = target!.searchParams;
     const reply = await route.handle({ req, res, params, query, warden, principal });
     if (reply) json(res, reply);
   };
@@ -127,12 +129,12 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
   };
 }
 
-/** The path of a request target, without the query ('' for a malformed one). */
-function pathOf(url: string | undefined): string {
+/** The request target as a URL (path and query), or undefined when it is malformed. */
+function parseTarget(url: string | undefined): URL | undefined {
   try {
-    return new URL(url ?? '/', 'http://localhost').pathname;
+    return new URL(url ?? '/', 'http://localhost');
   } catch {
-    return '';
+    return undefined;
   }
 }
 

@@ -28,7 +28,7 @@ export interface InstanceSpec {
   exports: string[];
   http: HttpPolicy;
   /** Spin iterations before sleeping; 0 saves CPU, a few thousand saves tens of microseconds. */
-  spin: number;
+  spinMicros: number;
   /** Where booted worker threads come from. */
   spares: SpareWorkers;
 }
@@ -84,7 +84,7 @@ export class Instance {
       maxVarBytes: limits.varMaxBytes,
       maxLogBytesPerCall: limits.logMaxBytesPerCall,
       wasi: spec.options.wasi,
-      spin: spec.spin,
+      spinMicros: spec.spinMicros,
     };
     thread.port.postMessage(init);
     thread.port.close();

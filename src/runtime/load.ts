@@ -102,7 +102,7 @@ function callableExports(entry: CompiledModule): string[] {
 /** Defaults a host applies to every plugin it loads. */
 export interface LoadDefaults {
   options: PluginOptions;
-  spin: number;
+  spinMicros: number;
   spares: SpareWorkers;
   /** Called once when the plugin is closed. */
   onClose(plugin: Plugin): void;
@@ -130,7 +130,7 @@ export async function loadPlugin(source: PluginSource, options: PluginOptions, d
   const exports = callableExports(plan.entry);
   const agent = createHttpAgent(addresses);
   const spec: InstanceSpec = {
-    options: resolved, plan, exports, spin: defaults.spin, spares: defaults.spares,
+    options: resolved, plan, exports, spinMicros: defaults.spinMicros, spares: defaults.spares,
     http: { allow, addresses, agent, maxResponseBytes: resolved.limits.httpResponseMaxBytes, plugin: resolved.name, onDenied: resolved.onDenied },
   };
   const { limits } = resolved;

@@ -118,8 +118,8 @@ export interface WorkerInit {
   maxVarBytes: number;
   maxLogBytesPerCall: number;
   wasi: { args: string[]; env: [string, string][]; dir: string | undefined; clockGranularityMs: number } | null;
-  /** Spin this many iterations before sleeping on the futex (latency vs. CPU). */
-  spin: number;
+  /** Spin at most this many microseconds before sleeping on the futex (latency vs. CPU). */
+  spinMicros: number;
 }
 
 /** The mailbox payload after a failed call or start. */

@@ -71,7 +71,7 @@ export interface WardenOptions {
    */
   lazy?: boolean;
   /** Worker tuning of the runtime. */
-  runtime?: Pick<HostOptions, 'spin' | 'spareWorkers'>;
+  runtime?: Pick<HostOptions, 'spinMicros' | 'spareWorkers'>;
   /** Receives plugin log lines. */
   logger?: PluginOptions['logger'];
 }

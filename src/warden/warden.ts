@@ -322,7 +322,7 @@ export class Warden extends WardenEmitter {
    */
   async call(id: string, tool: string, input?: CallInput, options: Omit<CallOptions, 'delegation'> = {}): Promise<PluginOutput> {
     this.#open();
-    await this.#loadLazily(id);
+    if (this.options.lazy) await this.#loadLazily(id);
     const loaded = this.#serving.get(id);
     if (!loaded) {
       const record = await this.store.plugins.get(id);

@@ -4,7 +4,7 @@ import { before, describe, it } from 'node:test';
 import { ERROR_CODES } from '../../src/errors.js';
 import { Authenticator } from '../../src/gateway/auth.js';
 import { openApiPath } from '../../src/gateway/openapi.js';
-import { matchRoute } from '../../src/gateway/router.js';
+import { RouteTable } from '../../src/gateway/router.js';
 import { apiRoutes } from '../../src/gateway/routes/index.js';
 import { GATEWAY_CODES, STATUS_OF, errorResponse } from '../../src/gateway/status.js';
 import { WardenError, type ErrorCode } from '../../src/errors.js';
@@ -49,7 +49,7 @@ describe('openapi document', () => {
     for (const op of documented) {
       const [method, path] = op.split(' ') as [string, string];
       const concrete = path.replace(/\{[^}]+\}/g, 'x1');
-      assert.equal(matchRoute(routes, method, concrete).route.method, method, op);
+      assert.equal(new RouteTable(routes).match(method, concrete).route.method, method, op);
     }
   });
 

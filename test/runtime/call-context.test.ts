@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import wabtInit from 'wabt';
-import { createHost, type CallInfo, type DeniedEvent } from '../../src/index.js';
+import { createHost, freezeContext, type CallInfo, type DeniedEvent } from '../../src/index.js';
 import { rejectsWithCode } from '../helpers/errors.js';
 import { fixture } from '../helpers/fixture.js';
 
@@ -37,6 +37,24 @@ describe('call information for host functions', () => {
     assert.equal(seen[0]!.id, seen[1]!.id);
     assert.notEqual(seen[1]!.id, seen[2]!.id);
     assert.equal(seen[2]!.context, undefined);
+  });
+
+  it('shares a context made by freezeContext between calls, and hands on the delegation chain', async () => {
+    const seen: CallInfo[] = [];
+    const plugin = await host.load(ticker, { functions: { 'extism:host/user': { tick: (ctx) => void seen.push(ctx.call) } } });
+    const source = { via: 'api', tags: ['a'] };
+    const shared = freezeContext(source);
+    assert.notEqual(shared, source);
+    assert.ok(Object.isFrozen(shared) && Object.isFrozen(shared.tags));
+    const delegation = { chain: ['caller'], deadline: Date.now() + 5000 };
+    await plugin.call('run', Uint8Array.of(1), { context: shared, delegation });
+    await plugin.call('run', Uint8Array.of(1), { context: shared });
+    assert.equal(seen[0]!.context, shared);
+    assert.equal(seen[1]!.context, shared);
+    assert.deepEqual(seen[0]!.delegation, delegation);
+    assert.equal(seen[1]!.delegation, undefined);
+    source.tags.push('b');
+    assert.deepEqual(shared.tags, ['a'], 'a copy of the source');
   });
 
   it('refuses a context that is not plain data', async () => {

@@ -4,19 +4,21 @@
  * else as text (or base64 when it is not UTF-8).
  */
 import type { PluginOutput } from '../../runtime/plugin-output.js';
-import type { CallInput } from '../../runtime/plugin.js';
+import { freezeContext, type CallInput } from '../../runtime/plugin.js';
 import { readJson } from '../body.js';
 import type { Route } from '../router.js';
 import { pluginIdParam, toolParam } from './params.js';
 
 /** The context every API call carries; plugins granted `context` can read it. */
-export const API_CALL_CONTEXT = Object.freeze({ via: 'api' });
+export const API_CALL_CONTEXT = freezeContext({ via: 'api' });
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A plugin's output as a JSON value, text, or base64 bytes. */
 export function outputBody(output: PluginOutput): { format: 'json' | 'text' | 'base64'; output: unknown } {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(output.bytes);
+    text = strictUtf8.decode(output.bytes);
   } catch {
     return { format: 'base64', output: Buffer.from(output.bytes).toString('base64') };
   }

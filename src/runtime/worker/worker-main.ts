@@ -34,7 +34,7 @@ function awaitPlugin(): WorkerInit {
 const boot = workerData as WorkerBootData;
 const channel = new WorkerChannel(boot.control);
 const init = awaitPlugin();
-channel.spin = init.spin;
+channel.spinMicros = init.spinMicros;
 const kernel = new Kernel(init.kernelModule, init.kernelMemory);
 const state = new CallState(init.maxLogBytesPerCall, (level, message) => {
   // A full log region is drained by the main thread before this line goes in.
