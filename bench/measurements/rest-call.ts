@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { Warden } from '../../src/warden/index.js';
 import { collect, ECHO, TableBuilder } from '../harness.js';
 import type { Runtime } from '../peers.js';
 import type { Table } from '../report.js';
-import { REST_CALLS, REST_CONCURRENCY, REST_THROUGHPUT_MS } from '../sample-counts.js';
+import { REST_CALLS, REST_CONCURRENCY, REST_THROUGHPUT_RUNS, REST_THROUGHPUT_SECONDS } from '../sample-counts.js';
 import { fmtInt, fmtUs, summarize } from '../stats.js';
 import type { WardenFigures } from '../targets.js';
 
@@ -62,42 +63,40 @@ async function throughput(lanes: number, ms: number, fn: () => Promise<unknown>)
   return calls / ((performance.now() - t0) / 1000);
 }
 
+/** One autocannon run against the echo tool: calls per second over `seconds`, every answer a 200. */
+async function autocannon(port: number, token: string, seconds: number): Promise<number> {
+  const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+  const args = [
+    bin, '--json', '--connections', String(REST_CONCURRENCY), '--duration', String(seconds), '--method', 'POST',
+    '--headers', `authorization=Bearer ${token}`, '--headers', 'content-type=application/json', '--body', INPUT,
+    `http://127.0.0.1:${port}/api/plugins/bench-echo/tools/echo`,
+  ];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { timeout: seconds * 1000 + 30_000, maxBuffer: 64 * 1024 * 1024 });
+  const result = JSON.parse(stdout) as { requests: { total: number }; duration: number; non2xx: number; errors: number; timeouts: number };
+  if (result.non2xx || result.errors || result.timeouts) throw new Error(`autocannon: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
+  return result.requests.total / result.duration;
+}
+
 /**
- * REST calls per second from a separate client process (as autocannon would be), so the
- * server's event loop is not shared with the client's: `lanes` keep-alive connections for `ms`.
+ * REST calls per second measured by autocannon in its own process (so the server's event loop is
+ * not shared with the client's): a warm-up run, then the median of the timed runs, and their range.
  */
-async function restThroughput(port: number, token: string, lanes: number, ms: number): Promise<number> {
-  const client = `
-    const { Agent, request } = require('node:http');
-    const agent = new Agent({ keepAlive: true, maxSockets: ${lanes} });
-    const body = ${JSON.stringify(INPUT)};
-    const call = () => new Promise((resolve, reject) => {
-      const req = request({ agent, host: '127.0.0.1', port: ${port}, method: 'POST', path: '/api/plugins/bench-echo/tools/echo',
-        headers: { authorization: 'Bearer ${token}', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-        (res) => { res.resume(); res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error('status ' + res.statusCode)))); });
-      req.on('error', reject);
-      req.end(body);
-    });
-    (async () => {
-      let n = 0;
-      const end = performance.now() + ${ms};
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: ${lanes} }, async () => { while (performance.now() < end) { await call(); n++; } }));
-      process.stdout.write(String(n / ((performance.now() - t0) / 1000)));
-      agent.destroy();
-    })().catch((e) => { console.error(e); process.exit(1); });`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', client], { timeout: ms + 30_000 });
-  return Number(stdout);
+async function restThroughput(port: number, token: string): Promise<{ median: number; min: number; max: number }> {
+  await autocannon(port, token, 2);
+  const runs: number[] = [];
+  for (let i = 0; i < REST_THROUGHPUT_RUNS; i++) runs.push(await autocannon(port, token, REST_THROUGHPUT_SECONDS));
+  runs.sort((a, b) => a - b);
+  return { median: runs[Math.floor(runs.length / 2)]!, min: runs[0]!, max: runs[runs.length - 1]! };
 }
 
 /** The "REST API tool calls" table. */
 export async function restCallBench(runtimes: Runtime[], figures: WardenFigures): Promise<Table> {
-  const rows = ['direct warden.call p50 / p99', 'REST p50 / p99', 'added by REST, p50', `direct calls/s, ${REST_CONCURRENCY} in flight`, `REST calls/s, ${REST_CONCURRENCY} in flight`];
+  const rows = ['direct warden.call p50 / p99', 'REST p50 / p99', 'added by REST, p50', `direct calls/s, ${REST_CONCURRENCY} in flight`, `REST calls/s (autocannon), ${REST_CONCURRENCY} in flight`];
   const t = new TableBuilder(
     'REST API tool calls against a direct call',
     `A \`Warden\` (SQLite, durability \`normal\`) with the \`echo\` fixture installed as \`bench-echo\`, served by \`createGateway\` on 127.0.0.1 in the same process. ` +
       `REST: \`POST /api/plugins/bench-echo/tools/echo\` with a bearer token and the JSON body \`${INPUT}\`, over a keep-alive \`node:http\` agent that reads the whole answer (auth, Host and Origin checks, routing, body parsing, the tool call, JSON output). ` +
-      `Latency: ${fmtInt(REST_CALLS)} sequential calls each, client in the same process. Throughput: ${REST_CONCURRENCY} calls in flight for ${REST_THROUGHPUT_MS / 1000} s; for REST from a separate client process, as autocannon would run (client and server still share the machine's two cores). Warden only.`,
+      `Latency: ${fmtInt(REST_CALLS)} sequential calls each, client in the same process. Throughput: ${REST_CONCURRENCY} calls in flight; direct calls for ${REST_THROUGHPUT_SECONDS} s; REST by [autocannon](https://github.com/mcollina/autocannon) in its own process (client and server share the machine's two cores), a 2 s warm-up then the median (and range) of ${REST_THROUGHPUT_RUNS} runs of ${REST_THROUGHPUT_SECONDS} s. Warden only.`,
     rows,
   );
   for (const rt of runtimes) {
@@ -127,17 +126,17 @@ export async function restCallBench(runtimes: Runtime[], figures: WardenFigures)
           await collect();
           const r = summarize(await sequential(REST_CALLS, rest));
           await collect();
-          const dps = await throughput(REST_CONCURRENCY, REST_THROUGHPUT_MS, direct);
+          const dps = await throughput(REST_CONCURRENCY, REST_THROUGHPUT_SECONDS * 1000, direct);
           await collect();
-          const rps = await restThroughput(port, token, REST_CONCURRENCY, REST_THROUGHPUT_MS);
+          const rps = await restThroughput(port, token);
           t.set(rows[0]!, rt.id, `${fmtUs(d.p50)} / ${fmtUs(d.p99)}`);
           t.set(rows[1]!, rt.id, `${fmtUs(r.p50)} / ${fmtUs(r.p99)}`);
           t.set(rows[2]!, rt.id, fmtUs(r.p50 - d.p50));
           t.set(rows[3]!, rt.id, fmtInt(Math.round(dps)));
-          t.set(rows[4]!, rt.id, fmtInt(Math.round(rps)));
+          t.set(rows[4]!, rt.id, `${fmtInt(Math.round(rps.median))} (runs ${fmtInt(Math.round(rps.min))}–${fmtInt(Math.round(rps.max))})`);
           figures.restDirect = d;
           figures.restCall = r;
-          figures.restCallsPerSecond = rps;
+          figures.restCallsPerSecond = rps.median;
         } finally {
           await gateway.close();
         }
