@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   HTTP_ERROR: 'an allowed HTTP request failed (connection, deadline, protocol)',
   BUSY: 'every instance is busy and the wait queue is full',
   CLOSED: 'the plugin or host was closed',
+  CANCELLED: 'the caller cancelled the call (its AbortSignal fired); a running instance was terminated',
   WORKER_CRASHED: 'the worker running the instance died unexpectedly',
   STORAGE_ERROR: 'the state store failed (disk full, corrupt database, locked file)',
   VAULT_LOCKED: 'the vault key is missing or does not decrypt the vault',

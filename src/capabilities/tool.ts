@@ -97,7 +97,7 @@ export function toolFunctions(options: ToolFunctionsOptions): Record<(typeof TOO
 
 /** What {@link createToolRouter} needs of a plugin (a `Plugin` from `createHost().load()` fits). */
 export interface RoutablePlugin {
-  call(tool: string, input: Uint8Array, options: { timeoutMs: number; delegation: Delegation }): Promise<{ readonly bytes: Uint8Array } | Uint8Array>;
+  call(tool: string, input: Uint8Array, options: { timeoutMs: number; delegation: Delegation; signal: AbortSignal }): Promise<{ readonly bytes: Uint8Array } | Uint8Array>;
 }
 
 /** A plugin as the router sees it: what it is, which tools it offers, how risky it is. */
@@ -166,7 +166,7 @@ export function createToolRouter(directory: ToolDirectory | ReadonlyMap<string, 
       if (chain.includes(id)) throw new WardenError('PERMISSION_DENIED', `tool: delegation cycle (${[...chain, id].join(' → ')})`, { data: { capability: 'tool', reason: 'cycle' } });
       if (RISK_ORDER[target.risk ?? 'low'] > ceiling(chain)) refuseRisk(tool, target.risk ?? 'low', chain);
       try {
-        const out = await target.plugin.call(name, input, { timeoutMs, delegation: { chain, deadline } });
+        const out = await target.plugin.call(name, input, { timeoutMs, delegation: { chain, deadline }, signal });
         return out instanceof Uint8Array ? out : out.bytes;
       } catch (e) {
         if (isWardenError(e)) throw e;

@@ -44,6 +44,8 @@ export const STATUS_OF: Readonly<Record<ApiCode, number>> = {
   WORKER_CRASHED: 502,
   BUSY: 503,
   CLOSED: 503,
+  // nginx's "client closed request": the client went away (nobody reads this answer).
+  CANCELLED: 499,
   STORAGE_ERROR: 503,
   VAULT_LOCKED: 503,
   UNAUTHENTICATED: 401,

@@ -88,8 +88,7 @@ export function wardenToolSource(warden: Warden, options: WardenToolSourceOption
   return {
     tools: check,
     call(plugin, tool, input, { context, signal }) {
-      // `signal` rides along for a Warden whose CallOptions accept one; today's ignores it.
-      const callOptions: CallOptions & { signal?: AbortSignal } = { ...(context !== undefined && { context }), ...(signal && { signal }) };
+      const callOptions: CallOptions = { ...(context !== undefined && { context }), ...(signal && { signal }) };
       return warden.call(plugin, tool, input, callOptions).catch((e: unknown) => {
         throw withoutHostPaths(e, [warden.options?.pluginsDir, warden.options?.dataDir]);
       });

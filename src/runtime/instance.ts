@@ -9,6 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import { WardenError, type SerializedError } from '../errors.js';
 import type { Delegation } from './host-call-context.js';
 import { serveHttp, serveUserFunction } from './host-calls.js';
+import { cancelled } from './cancel.js';
 import type { HttpPolicy } from './http/http-client.js';
 import { createKernelMemory, Kernel, kernelModule } from './kernel/kernel.js';
 import type { LinkPlan } from './link-plan.js';
@@ -43,6 +44,8 @@ export interface CallSettings {
   logLevel: number;
   context: unknown;
   delegation: Delegation | undefined;
+  /** Terminates the instance when it fires (the call rejects with CANCELLED). */
+  signal: AbortSignal | undefined;
 }
 
 export class Instance {
@@ -141,7 +144,7 @@ export class Instance {
     this.#ctl[Ctl.LogLevel] = logLevel;
     Atomics.store(this.#ctl, Ctl.ToWorker, ToWorker.Call);
     Atomics.notify(this.#ctl, Ctl.ToWorker);
-    const outcome = await this.#run(deadline, 'call');
+    const outcome = await this.#run(deadline, 'call', call.signal);
     const output = this.#output();
     if (outcome === Outcome.Retire) this.kill(new WardenError('CLOSED', `plugin ${this.#spec.options.name} exited; its instance was retired`));
     return output;
@@ -170,7 +173,7 @@ export class Instance {
   }
 
   /** Waits for Done, serving host calls meanwhile; kills the instance at the deadline. */
-  async #run(deadline: number, what: string): Promise<Outcome> {
+  async #run(deadline: number, what: string, signal?: AbortSignal): Promise<Outcome> {
     const name = this.#spec.options.name;
     const ms = Math.max(0, deadline - Date.now());
     const timer = setTimeout(() => {
@@ -178,6 +181,8 @@ export class Instance {
         data: { plugin: name, timeoutMs: ms },
       }));
     }, ms);
+    const cancel = (): void => this.kill(cancelled(name));
+    signal?.addEventListener('abort', cancel, { once: true });
     try {
       for (;;) {
         const state = await this.#next();
@@ -195,6 +200,7 @@ export class Instance {
       return outcome;
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
     }
   }
 

@@ -2,6 +2,7 @@
  * A loaded plugin: its compiled modules, its pool of instances and the call entry point.
  */
 import { WardenError } from '../errors.js';
+import { cancelled } from './cancel.js';
 import type { Delegation } from './host-call-context.js';
 import type { Instance } from './instance.js';
 import { MAX_TIMEOUT_MS, type PluginLimits, type ResolvedOptions } from './options.js';
@@ -26,6 +27,11 @@ export interface CallOptions {
    * delegations share its deadline. Host code only; it never comes from a guest.
    */
   delegation?: Delegation;
+  /**
+   * Cancels the call: a queued call leaves the queue, a running one has its instance terminated
+   * (as at a timeout; the pool starts a fresh one). Either way the call rejects with `CANCELLED`.
+   */
+  signal?: AbortSignal;
 }
 
 const encoder = new TextEncoder();
@@ -151,13 +157,16 @@ export class Plugin {
       throw new WardenError('INVALID_ARGUMENT', `timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${timeoutMs}`);
     }
     const context = copyContext(options.context);
+    const { delegation, signal } = options;
+    if (signal?.aborted) throw cancelled(this.name);
     const deadline = Date.now() + timeoutMs;
-    const instance: Instance = await this.#pool.acquire(deadline);
+    const instance: Instance = await this.#pool.acquire(deadline, signal);
     let failed = false;
     try {
-      return new PluginOutput(await instance.call(index, bytes, { deadline, logLevel, context, delegation: options.delegation }));
+      return new PluginOutput(await instance.call(index, bytes, { deadline, logLevel, context, delegation, signal }));
     } catch (e) {
-      failed = !(e instanceof WardenError) || SICK.has(e.code) || instance.dead;
+      // A cancelled call is the caller's doing: its instance is replaced, with no backoff.
+      failed = !(e instanceof WardenError) || SICK.has(e.code) || (instance.dead && e.code !== 'CANCELLED');
       throw e;
     } finally {
       this.#pool.release(instance, failed);

@@ -6,6 +6,7 @@
  * times out on every call cannot make the host spawn workers in a hot loop.
  */
 import { WardenError } from '../errors.js';
+import { cancelled } from './cancel.js';
 import type { Instance } from './instance.js';
 
 export interface PoolOptions {
@@ -18,6 +19,8 @@ export interface PoolOptions {
 export interface PoolStats {
   /** Live instances. */
   instances: number;
+  /** Instances running a call now. */
+  busy: number;
   /** Calls waiting for an instance. */
   queued: number;
   /** Instances started since load (including the first). */
@@ -31,7 +34,8 @@ export interface PoolStats {
 interface Waiter {
   resolve(instance: Instance): void;
   reject(error: WardenError): void;
-  timer: NodeJS.Timeout;
+  /** Stops the waiter's deadline timer and abort listener: it got an instance or an error. */
+  detach(): void;
 }
 
 /** Failures in a row before backoff starts, and its bounds in ms. */
@@ -66,13 +70,13 @@ export class InstancePool {
 
   stats(): PoolStats {
     return {
-      instances: this.#all.size, queued: this.#waiters.length, started: this.#started,
+      instances: this.#all.size, busy: this.#all.size - this.#idle.length, queued: this.#waiters.length, started: this.#started,
       failedStarts: this.#failedStarts, discarded: this.#discarded,
     };
   }
 
-  /** An idle instance, a new one, or a place in the queue until `deadline`. */
-  acquire(deadline: number): Promise<Instance> {
+  /** An idle instance, a new one, or a place in the queue until `deadline` or until `signal` fires. */
+  acquire(deadline: number, signal?: AbortSignal): Promise<Instance> {
     if (this.#closed) return Promise.reject(new WardenError('CLOSED', `plugin ${this.#opts.name} is closed`));
     if (this.#waiters.length === 0) {
       const idle = this.#takeIdle();
@@ -84,12 +88,20 @@ export class InstancePool {
       }));
     }
     return new Promise<Instance>((resolve, reject) => {
+      const leave = (error: WardenError): void => {
+        waiter.detach();
+        this.#remove(waiter);
+        reject(error);
+      };
+      const timer = setTimeout(() => leave(new WardenError('TIMEOUT', `plugin ${this.#opts.name}: no instance became free before the call's deadline`)), Math.max(0, deadline - Date.now()));
+      const onAbort = (): void => leave(cancelled(this.#opts.name));
+      signal?.addEventListener('abort', onAbort, { once: true });
       const waiter: Waiter = {
         resolve, reject,
-        timer: setTimeout(() => {
-          this.#remove(waiter);
-          reject(new WardenError('TIMEOUT', `plugin ${this.#opts.name}: no instance became free before the call's deadline`));
-        }, Math.max(0, deadline - Date.now())),
+        detach: () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        },
       };
       this.#waiters.push(waiter);
       this.#pump();
@@ -114,7 +126,7 @@ export class InstancePool {
   async close(): Promise<void> {
     this.#closed = true;
     for (const w of this.#waiters.splice(0)) {
-      clearTimeout(w.timer);
+      w.detach();
       w.reject(new WardenError('CLOSED', `plugin ${this.#opts.name} was closed`));
     }
     // Busy instances are killed too: their pending calls settle with CLOSED.
@@ -141,7 +153,7 @@ export class InstancePool {
       const idle = this.#takeIdle();
       if (!idle) break;
       const w = this.#waiters.shift()!;
-      clearTimeout(w.timer);
+      w.detach();
       w.resolve(idle);
     }
     while (this.#waiters.length > this.#starting && this.#all.size + this.#starting < this.#opts.max && !this.#closed) {
@@ -168,7 +180,7 @@ export class InstancePool {
         this.#failedStarts++;
         const w = this.#waiters.shift();
         if (w) {
-          clearTimeout(w.timer);
+          w.detach();
           w.reject(e as WardenError);
         }
       }

@@ -111,6 +111,22 @@ describe('tool', () => {
     assert.equal(calls.length, 50);
   });
 
+  it('a cancelled caller stops the callee it is waiting for', async () => {
+    const plugins = new Map<string, RoutablePlugin>();
+    const minute = { timeoutMs: 60_000 };
+    const spinner = await host.load(fixture('spin'), { name: 'cs-spin', limits: minute });
+    plugins.set('cs-spin', { call: (tool, input, options) => spinner.call(tool === 'spin_tool' ? 'spin' : tool, input, options) });
+    const caller = await load('cs-a', [{ tool: ['cs-spin.spin_tool'] }], ['tool:cs-spin.spin_tool'], { tools: createToolRouter(plugins), limits: minute });
+    const stop = new AbortController();
+    const pending = caller.call('delegate', 'cs-spin.spin_tool x', { signal: stop.signal, delegation: { chain: [], deadline: Date.now() + 60_000 } });
+    for (let i = 0; i < 400 && spinner.stats().busy === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    stop.abort();
+    await rejectsWithCode(pending, 'CANCELLED');
+    // Well before the callee's one-minute deadline, its instance was stopped too.
+    for (let i = 0; i < 400 && spinner.stats().discarded === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual([spinner.stats().discarded, spinner.stats().busy], [1, 0]);
+  });
+
   it('fan-out is bounded by the deadline the chain shares', async () => {
     const { p, calls } = await mesh({ ha: ['hb.echo'], hb: [] });
     const started = Date.now();

@@ -37,11 +37,17 @@ export const toolRoutes: Route[] = [
   {
     method: 'POST', path: '/api/plugins/:id/tools/:tool', body: 'json',
     summary: 'Call a tool. The body is its JSON input (a JSON string is passed as its text); empty means no input.',
-    handle: async ({ warden, params, req }) => {
+    handle: async ({ warden, params, req, res }) => {
       const id = pluginIdParam(params);
       const tool = toolParam(params);
       const input = (await readJson(req)) as CallInput;
-      const output = await warden.call(id, tool, input, { context: API_CALL_CONTEXT });
+      // A client that hangs up cancels the call: its instance is stopped rather than left running.
+      const hangUp = new AbortController();
+      const onClose = (): void => {
+        if (!res.writableFinished) hangUp.abort();
+      };
+      res.once('close', onClose);
+      const output = await warden.call(id, tool, input, { context: API_CALL_CONTEXT, signal: hangUp.signal }).finally(() => res.off('close', onClose));
       return { body: { plugin: id, tool, ...outputBody(output), context: API_CALL_CONTEXT } };
     },
   },
