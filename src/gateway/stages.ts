@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { WardenError } from '../errors.js';
 
 const MiB = 1024 * 1024;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The defaults of {@link StageOptions}. */
 export const STAGE_DEFAULTS = { ttlMs: 15 * 60_000, maxCount: 16, maxBytes: 256 * MiB } as const;
@@ -80,10 +81,12 @@ export class PackageStages {
 
   constructor(root: string, options: StageOptions = {}) {
     this.#root = root;
-    this.#options = { ...STAGE_DEFAULTS, ...options };
+    this.#options = { ttlMs: options.ttlMs ?? STAGE_DEFAULTS.ttlMs, maxCount: options.maxCount ?? STAGE_DEFAULTS.maxCount, maxBytes: options.maxBytes ?? STAGE_DEFAULTS.maxBytes };
     for (const [key, value] of Object.entries(this.#options)) {
       if (!Number.isSafeInteger(value) || value <= 0) throw new WardenError('INVALID_ARGUMENT', `stages.${key} must be a positive integer, got ${value}`);
     }
+    // A longer timer would fire at once.
+    if (this.#options.ttlMs > MAX_TIMER_MS) throw new WardenError('INVALID_ARGUMENT', `stages.ttlMs must be at most ${MAX_TIMER_MS}`);
   }
 
   /** Removes every stage and the folder, leftovers of an earlier run included. */
