@@ -30,7 +30,7 @@ function requestBody(route: Route): Record<string, unknown> | undefined {
       required: true,
       content: {
         'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
-        'application/json': { schema: { type: 'object', required: ['url'], properties: { url: { type: 'string', format: 'uri' }, grant: { type: 'array', items: { type: 'string' } }, enable: { type: 'boolean' } } } },
+        'application/json': { schema: route.jsonSchema ?? { type: 'object' } },
       },
     };
   }

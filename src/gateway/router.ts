@@ -39,6 +39,8 @@ export interface Route {
   auth?: 'required' | 'none';
   /** What the body is, for the OpenAPI document and the content-type check. @default 'none' */
   body?: 'none' | 'json' | 'json-or-upload';
+  /** The JSON body's schema, for the OpenAPI document. @default any JSON object */
+  jsonSchema?: Record<string, unknown>;
   /** Query parameters, for the OpenAPI document. */
   query?: readonly string[];
   handle(ctx: RouteContext): Promise<Reply | undefined>;

@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createMcpHttpHandler } from '../mcp/http.js';
 import type { Warden } from '../warden/warden.js';
 import { Authenticator, ensureAdminToken, type SessionOptions } from './auth.js';
@@ -14,6 +15,7 @@ import { RouteTable, type Reply, type Route } from './router.js';
 import { apiRoutes } from './routes/index.js';
 import type { EventStreams } from './routes/events.js';
 import { checkCsrfHeader, checkSameSite, DEFAULT_ALLOWED_HOSTS, HostCheck, setSecurityHeaders } from './security.js';
+import { PackageStages, type StageOptions } from './stages.js';
 import { ApiError, errorResponse } from './status.js';
 import { isUiPath, loadStaticFiles } from './ui/static-files.js';
 
@@ -37,6 +39,8 @@ export interface GatewayOptions extends SessionOptions {
   uiDir?: string;
   /** Receives bugs (answered 500 INTERNAL) and MCP transport errors; never sent to clients. @default console.error */
   onError?: (error: unknown) => void;
+  /** Lifetime and caps of the packages inspected and waiting for their install. @default 15 min, 16 packages, 256 MiB */
+  stages?: StageOptions;
 }
 
 /** A running gateway. */
@@ -59,7 +63,9 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
   const hosts = new HostCheck(allowedHosts);
   const allowedOrigins = [...(options.allowOrigins ?? [])];
   const streams: EventStreams = new Set();
-  const routes = new RouteTable(apiRoutes({ auth, streams, heartbeatMs: options.heartbeatMs ?? 15_000 }));
+  const stages = new PackageStages(join(warden.options.dataDir, 'uploads', 'stages'), options.stages);
+  await stages.clear(); // packages an earlier run staged and never installed
+  const routes = new RouteTable(apiRoutes({ auth, streams, heartbeatMs: options.heartbeatMs ?? 15_000, stages }));
   const mcp = createMcpHttpHandler(warden, { allowedHosts, allowedOrigins, onError });
   const uiFiles = loadStaticFiles(options.uiDir);
 
@@ -125,6 +131,7 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await stages.clear();
     },
   };
 }

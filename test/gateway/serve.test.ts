@@ -2,48 +2,13 @@
 // The first start prints the URL and the token, a second start only the URL; /healthz answers;
 // SIGTERM ends it with exit code 0; --reset-token prints a new token.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startWarden } from '../helpers/cli.js';
-import { TEST_VAULT_KEY, tempDirs } from '../storage/sqlite-helpers.js';
+import { serveWarden as serve } from '../helpers/serve.js';
+import { tempDirs } from '../storage/sqlite-helpers.js';
 
 const dirs = tempDirs();
-const children: ChildProcess[] = [];
-after(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  dirs.removeAll();
-});
-
-/** Starts `warden serve` and waits for its banner; returns the URL, the token if printed, and a stop that resolves to the exit code. */
-async function serve(dataDir: string, extra: string[] = []): Promise<{ url: string; token: string | undefined; stdout: () => string; stop(): Promise<number | null> }> {
-  const child = startWarden(['serve', '--port', '0', '--data-dir', dataDir, ...extra], { WARDEN_VAULT_KEY: TEST_VAULT_KEY });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner; stdout: ${stdout}\nstderr: ${stderr}`)), 15_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      stdout += d;
-      if (/sign in/.test(stdout)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-  return {
-    url: /listening on (http:\/\/\S+)/.exec(stdout)![1]!,
-    token: /admin token[^:]*: (wdn_\S+)/.exec(stdout)?.[1],
-    stdout: () => stdout,
-    stop: () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
+after(() => dirs.removeAll());
 
 describe('warden serve', () => {
   it('prints the URL and the token on the first start only, serves /healthz and the API, exits 0 on SIGTERM', async () => {

@@ -3,10 +3,11 @@
 // log, switch language; plugin text is never parsed as HTML; nothing trips the CSP. Screenshots
 // go to dist/test-artifacts/ui/.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { kvPluginDir, startGateway, tgzOf, UPLOAD, type TestGateway } from '../gateway/client.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -52,11 +53,16 @@ describe('ui: in a real browser', { skip }, () => {
   });
 
   it('installs with consent: requested capabilities and their risk are listed, only the ticked one is granted', async () => {
+    const posts: string[] = [];
+    const onRequest = (r: Request) => void (r.method() === 'POST' && posts.push(`${r.headers()['content-type']} ${new URL(r.url()).pathname}`));
+    page.on('request', onRequest);
     await page.click('[data-nav=install]');
-    await page.setInputFiles('#package', { name: 'notes.tgz', mimeType: 'application/gzip', buffer: Buffer.from(tgzOf(kvPluginDir(g.dirs.make()))) });
+    const tgz = Buffer.from(tgzOf(kvPluginDir(g.dirs.make())));
+    await page.setInputFiles('#package', { name: 'notes.tgz', mimeType: 'application/gzip', buffer: tgz });
     await page.click('#install button[type=submit]');
     const dialog = page.locator('dialog#consent');
     await dialog.waitFor();
+    assert.equal(await dialog.locator('#consent-sha256').innerText(), createHash('sha256').update(tgz).digest('hex'));
     assert.deepEqual(await dialog.locator('[data-consent]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)), ['storage:kv', 'vault:token']);
     assert.equal(await dialog.locator('[data-consent]:checked').count(), 0, 'nothing is ticked by default');
     assert.ok(await dialog.locator('.badge[class*=risk-]').count() >= 3, 'overall risk and one badge per capability');
@@ -66,6 +72,8 @@ describe('ui: in a real browser', { skip }, () => {
     await page.locator('#plugin[data-plugin=notes]').waitFor();
     assert.deepEqual((await g.req('GET', '/api/plugins/notes')).body.granted, ['vault:token']);
     assert.equal(await page.locator('#capabilities [data-grant="storage:kv"] button.grant').count(), 1);
+    page.off('request', onRequest);
+    assert.deepEqual(posts, ['application/octet-stream /api/plugins/inspect', 'application/json /api/plugins'], 'uploaded once, installed by its stage');
   });
 
   it('installs from a URL through the same inspect step: refused with advice while remote installs are off', async () => {

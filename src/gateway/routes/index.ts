@@ -5,6 +5,7 @@
 import type { Authenticator } from '../auth.js';
 import { openApiDocument } from '../openapi.js';
 import type { Route } from '../router.js';
+import type { PackageStages } from '../stages.js';
 import { auditRoutes } from './audit.js';
 import { doctorRoutes } from './doctor.js';
 import { eventRoutes, type EventStreams } from './events.js';
@@ -19,6 +20,8 @@ export interface RouteDeps {
   auth: Authenticator;
   streams: EventStreams;
   heartbeatMs: number;
+  /** Where inspected packages wait for their install. */
+  stages: PackageStages;
 }
 
 /** Every API route, the OpenAPI document's included. */
@@ -26,7 +29,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
   const routes: Route[] = [
     ...sessionRoutes(deps.auth),
     ...pluginRoutes,
-    ...installRoutes,
+    ...installRoutes(deps.stages),
     ...settingsRoutes,
     ...toolRoutes,
     ...auditRoutes,

@@ -1,5 +1,6 @@
 // Install: choose a package or give an https:// URL, inspect it (POST /api/plugins/inspect), show what it requests with
-// the risk of each in a consent dialog, and install with only the grants ticked — none by default.
+// the risk of each in a consent dialog, and install the stage the inspect kept with only the grants ticked — none by
+// default.
 import { api } from '../api.js';
 import { h, replace, riskBadge } from '../dom.js';
 import { t } from '../i18n.js';
@@ -16,20 +17,15 @@ export function installView(_arg, { errorBox }) {
     const remote = url.value.trim();
     if (!f && !remote) return;
     try {
-      const done = (result) => (location.hash = `#/plugin/${encodeURIComponent(result.id)}`);
-      if (f) {
-        const bytes = await f.arrayBuffer();
-        const headers = { 'x-warden-filename': f.name };
-        const report = await api('POST', '/api/plugins/inspect', bytes, headers);
-        consent(report, async (grants, enable) => {
-          const q = new URLSearchParams(grants.map((g) => ['grant', g]));
-          if (!enable) q.set('enable', 'false');
-          done(await api('POST', `/api/plugins?${q}`, bytes, headers));
-        }, errorBox);
-      } else {
-        const report = await api('POST', '/api/plugins/inspect', { url: remote });
-        consent(report, async (grants, enable) => done(await api('POST', '/api/plugins', { url: remote, grant: grants, enable })), errorBox);
-      }
+      // The package goes up (or is downloaded) once: the install names the stage the inspect kept,
+      // so what is installed is exactly what the dialog showed.
+      const report = f
+        ? await api('POST', '/api/plugins/inspect', await f.arrayBuffer(), { 'x-warden-filename': f.name })
+        : await api('POST', '/api/plugins/inspect', { url: remote });
+      consent(report, async (grants, enable) => {
+        const result = await api('POST', '/api/plugins', { stage: report.stage, sha256: report.sha256, grant: grants, enable });
+        location.hash = `#/plugin/${encodeURIComponent(result.id)}`;
+      }, errorBox);
     } catch (err) {
       replace(out, errorBox(err));
     }
@@ -59,6 +55,7 @@ function consent(report, install, errorBox) {
     h('h2', { id: 'consent-title' }, t('consentTitle', { id: report.id, version: report.version })),
     report.description ? h('p', { class: 'description' }, report.description) : null,
     h('p', {}, t('overallRisk'), ' ', riskBadge(report.risk, t(`risk_${report.risk}`, {}, report.risk)), ' ', t('signature'), ': ', h('span', { class: 'badge' }, String(report.signature?.status ?? '—'))),
+    report.sha256 ? h('p', { class: 'muted small' }, 'sha256 ', h('code', { id: 'consent-sha256' }, report.sha256)) : null,
     report.refused ? h('div', { class: 'error' }, t('refused')) : null,
     h('h3', {}, t('requestedCapabilities')),
     boxes.length
