@@ -5,9 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { Authenticator } from '../../src/gateway/auth.js';
 import { apiRoutes } from '../../src/gateway/routes/index.js';
+import type { SessionStore } from '../../src/storage/index.js';
 import { send, startGateway, type TestGateway } from './client.js';
 
-const routes = apiRoutes({ auth: new Authenticator(Buffer.alloc(32)), streams: new Set(), heartbeatMs: 1000 });
+// Only listed, never handled: the authenticator's session store is never reached.
+const routes = apiRoutes({ auth: new Authenticator(Buffer.alloc(32), {} as SessionStore), streams: new Set(), heartbeatMs: 1000 });
 const PARAMS = ['%', '..', '%2e%2e%2f', '__proto__', 'A'.repeat(300), '%E0%A4%A', 'notes%00', 'constructor'];
 const BODIES: [string, string | Uint8Array][] = [
   ['application/json', '{'],
