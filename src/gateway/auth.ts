@@ -1,14 +1,16 @@
 /**
  * The admin token and browser sessions. The token is 32 random bytes, shown once and stored only
  * as its sha256 (a token of that entropy needs no slow hash) in `gateway-token.json`, mode 0600.
- * The UI trades it for a session: a random id in an HttpOnly, SameSite=Strict cookie, kept in a
- * server-side map with an expiry. Every comparison is constant-time.
+ * The UI trades it for a session: a random id in an HttpOnly, SameSite=Strict cookie. The state
+ * store keeps each session under an HMAC of its id keyed by the token's hash, never the id, so
+ * sessions survive a restart and a new token signs everyone out. Every comparison is constant-time.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { WardenError } from '../errors.js';
+import type { SessionStore } from '../storage/index.js';
 import type { Principal } from './router.js';
 import { ApiError } from './status.js';
 
@@ -63,23 +65,43 @@ async function readStoredHash(file: string): Promise<Buffer | undefined> {
 export interface SessionOptions {
   /** How long a session lives after its last use, in ms. @default 43_200_000 (12 h) */
   sessionTtlMs?: number;
-  /** Sessions kept at once; the oldest is dropped past it. @default 1000 */
+  /** Sessions kept at once; the idlest is dropped past it. @default 1000 */
   maxSessions?: number;
 }
 
-/** Checks bearer tokens and session cookies. */
+/** How far a session's stored expiry may lag behind before a use writes it again. */
+const MAX_EXPIRY_LAG_MS = 60_000;
+
+/**
+ * Checks bearer tokens and session cookies. A bearer token is checked in memory; a cookie costs
+ * one indexed read of the state store, and a write at most once a minute per session.
+ */
 export class Authenticator {
   readonly #hash: Buffer;
   /** The token as last accepted: later requests compare against it without hashing again. */
   #accepted: Buffer | undefined;
-  readonly #sessions = new Map<string, number>();
+  readonly #sessions: SessionStore;
   readonly #ttl: number;
   readonly #max: number;
+  readonly #lag: number;
 
-  constructor(hash: Buffer, options: SessionOptions = {}) {
-    this.#hash = hash;
-    this.#ttl = options.sessionTtlMs ?? 12 * 3600_000;
-    this.#max = options.maxSessions ?? 1000;
+  /** Checks against the token's sha256 `tokenHash`; see {@link Authenticator.open} for a gateway's start. */
+  constructor(tokenHash: Buffer, sessions: SessionStore, options: SessionOptions = {}) {
+    this.#hash = tokenHash;
+    this.#sessions = sessions;
+    this.#ttl = positiveInteger(options.sessionTtlMs ?? 12 * 3600_000, 'sessionTtlMs');
+    this.#max = positiveInteger(options.maxSessions ?? 1000, 'maxSessions');
+    this.#lag = Math.min(MAX_EXPIRY_LAG_MS, Math.floor(this.#ttl / 10));
+  }
+
+  /**
+   * An authenticator for `token` over the stored `sessions`. Drops the expired sessions, and
+   * every session when the token was made just now.
+   */
+  static async open(token: AdminToken, sessions: SessionStore, options: SessionOptions = {}): Promise<Authenticator> {
+    const auth = new Authenticator(token.hash, sessions, options);
+    await (token.created === undefined ? sessions.purge(Date.now()) : sessions.clear());
+    return auth;
   }
 
   /**
@@ -95,17 +117,18 @@ export class Authenticator {
     return true;
   }
 
-  /** A new session for a caller that showed the token; returns its id. */
-  openSession(): string {
-    if (this.#sessions.size >= this.#max) this.#sessions.delete(this.#sessions.keys().next().value!);
+  /** A new session for a caller that showed the token; returns its id once it is stored. */
+  async openSession(): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    this.#sessions.set(sessionKey(id), Date.now() + this.#ttl);
+    const now = Date.now();
+    await this.#sessions.purge(now);
+    await this.#sessions.add({ hash: this.#key(id), createdAt: now, expiresAt: now + this.#ttl }, this.#max);
     return id;
   }
 
   /** Ends the session `id` (no-op when unknown). */
-  closeSession(id: string): void {
-    this.#sessions.delete(sessionKey(id));
+  async closeSession(id: string): Promise<void> {
+    await this.#sessions.delete(this.#key(id));
   }
 
   /** The `Set-Cookie` value for session `id` (an empty id clears the cookie). */
@@ -115,7 +138,7 @@ export class Authenticator {
   }
 
   /** Who sent `req`, or undefined: a bearer token wins over a cookie; a wrong bearer token is refused outright. */
-  identify(req: IncomingMessage): Principal | undefined {
+  async identify(req: IncomingMessage): Promise<Principal | undefined> {
     const header = req.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
@@ -124,23 +147,34 @@ export class Authenticator {
     }
     const id = sessionIdOf(req);
     if (id === undefined) return undefined;
-    const key = sessionKey(id);
-    const expires = this.#sessions.get(key);
-    if (expires === undefined || expires < Date.now()) {
-      this.#sessions.delete(key);
+    const key = this.#key(id);
+    const session = await this.#sessions.get(key);
+    if (session === undefined) return undefined;
+    const now = Date.now();
+    // Both writes are housekeeping: one that fails (the database busy in another process) must not
+    // turn the answer into an error; purging and the next use catch up.
+    if (session.expiresAt <= now) {
+      await this.#sessions.delete(key).catch(() => false);
       return undefined;
     }
-    // Sliding expiry, and most recently used last so eviction drops the idlest.
-    this.#sessions.delete(key);
-    this.#sessions.set(key, Date.now() + this.#ttl);
+    // Sliding expiry, written only once the stored one lags: a busy UI does not write per request.
+    if (now + this.#ttl - session.expiresAt > this.#lag) await this.#sessions.touch(key, now + this.#ttl).catch(() => false);
     return 'cookie';
   }
 
   /** Like {@link identify}, refusing with 401 when nobody is identified. */
-  require(req: IncomingMessage): Principal {
-    const who = this.identify(req);
+  async require(req: IncomingMessage): Promise<Principal> {
+    const who = await this.identify(req);
     if (!who) throw unauthenticated('send Authorization: Bearer <token>, or sign in with POST /api/session');
     return who;
+  }
+
+  /**
+   * The key a session is stored under: an HMAC of its id keyed by the token's hash. Lookups by it
+   * say nothing about the ids held, and a new token matches none of the old rows.
+   */
+  #key(id: string): Buffer {
+    return createHmac('sha256', this.#hash).update(id, 'utf8').digest();
   }
 }
 
@@ -153,7 +187,9 @@ export function sessionIdOf(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** Sessions are keyed by the id's hash: a lookup's timing says nothing about the ids held. */
-const sessionKey = (id: string): string => sha256(id).toString('hex');
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new WardenError('INVALID_ARGUMENT', `${name} must be a positive integer`, { data: { path: name } });
+  return value;
+}
 
 const unauthenticated = (message: string): ApiError => new ApiError('UNAUTHENTICATED', message, { 'www-authenticate': 'Bearer realm="warden"' });

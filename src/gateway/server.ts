@@ -57,7 +57,7 @@ export interface Gateway {
 /** Starts the gateway over `warden`. */
 export async function createGateway(warden: Warden, options: GatewayOptions = {}): Promise<Gateway> {
   const token = await ensureAdminToken(options.tokenDir ?? warden.options.dataDir, { reset: options.resetToken ?? false });
-  const auth = new Authenticator(token.hash, options);
+  const auth = await Authenticator.open(token, warden.store.sessions, options);
   const onError = options.onError ?? ((e: unknown) => console.error('warden serve:', e));
   const allowedHosts = [...DEFAULT_ALLOWED_HOSTS, ...(options.allowHosts ?? []).map((h) => h.toLowerCase())];
   const hosts = new HostCheck(allowedHosts);
@@ -75,7 +75,7 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
     setSecurityHeaders(res, path);
     hosts.check(req);
     if (path === '/mcp') {
-      auth.require(req);
+      await auth.require(req);
       return mcp.handle(req, res);
     }
     if (path === '/healthz') return json(res, onlyGet(req) ?? { body: { ok: true, plugins: (await warden.list()).length } });
@@ -91,7 +91,7 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
     if (!path.startsWith('/api/')) throw new ApiError('NOT_FOUND', `nothing at ${path.slice(0, 200)}`);
     checkSameSite(req, allowedOrigins);
     const { route, params } = routes.match(req.method ?? '', path);
-    const principal = route.auth === 'none' ? auth.identify(req) : auth.require(req);
+    const principal = await (route.auth === 'none' ? auth.identify(req) : auth.require(req));
     checkCsrfHeader(req, principal);
     const query = target!.searchParams;
     const reply = await route.handle({ req, res, params, query, warden, principal });

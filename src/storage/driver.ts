@@ -6,15 +6,17 @@
 import type { KvStore } from './kv-types.js';
 import type { AuditStore, MemoryStore, VaultStore } from './record-types.js';
 import type { ConfigStore, GrantStore, PluginRegistry } from './registry-types.js';
+import type { SessionStore } from './session-types.js';
 
 export type * from './kv-types.js';
 export type * from './record-types.js';
 export type * from './registry-types.js';
+export type * from './session-types.js';
 
 /**
  * One state store: the plugin registry, grants, config, KV data, the encrypted vault, the memory
- * store and the audit log. Each method is atomic on its own; {@link StateStore.transaction}
- * groups several.
+ * store, the audit log and the web UI's sessions. Each method is atomic on its own;
+ * {@link StateStore.transaction} groups several.
  */
 export interface StateStore {
   /** Per-plugin key-value data with quotas. */
@@ -31,6 +33,8 @@ export interface StateStore {
   readonly grants: GrantStore;
   /** Operator-set config values, per plugin. */
   readonly config: ConfigStore;
+  /** The gateway's browser sessions, stored by hash. */
+  readonly sessions: SessionStore;
   /**
    * Runs `fn` in one transaction: every change made through `tx` commits together, or none does
    * when `fn` throws. Use only `tx` inside `fn`; calls on the outer store wait for the

@@ -42,6 +42,12 @@ export function bytesArg(value: unknown, path: string): Uint8Array {
   return value;
 }
 
+/** A time: an integer of milliseconds since the epoch. */
+export function timeArg(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid(`${path} must be an integer (ms since the epoch)`, path);
+  return value;
+}
+
 /** A JSON-serialisable value, serialised; `undefined`, functions and cycles are refused. */
 export function jsonArg(value: unknown, path: string): string {
   let text: string | undefined;

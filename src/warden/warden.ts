@@ -91,7 +91,7 @@ export class Warden extends WardenEmitter {
     const timeoutOf = (id: string): number => this.#serving.get(id)?.plugin.limits.timeoutMs ?? options.limits?.timeoutMs ?? 10_000;
     this.#channels = Object.fromEntries(Object.entries(options.channels ?? {}).map(([name, c]) => [name, 'send' in c ? c : pluginChannel(c, this.#router, timeoutOf)]));
     const tapped: StateStore = {
-      kv: store.kv, vault: store.vault, audit: tapAudit(store.audit, (entry) => this.emit('denied', entry)), memory: store.memory, plugins: store.plugins, grants: store.grants, config: store.config,
+      kv: store.kv, vault: store.vault, audit: tapAudit(store.audit, (entry) => this.emit('denied', entry)), memory: store.memory, plugins: store.plugins, grants: store.grants, config: store.config, sessions: store.sessions,
       transaction: (fn) => store.transaction(fn), close: () => store.close(),
     };
     this.#context = { options, store: tapped, host: this.#host, tools: this.#router, channels: this.#channels };

@@ -5,22 +5,12 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ensureAdminToken, TOKEN_FILE } from '../../src/gateway/auth.js';
-import { startGateway, type TestGateway } from './client.js';
+import { signIn, startGateway, type TestGateway } from './client.js';
 
 let g: TestGateway;
 before(async () => {
   g = await startGateway();
 });
-
-async function signIn(): Promise<string> {
-  const r = await g.req('POST', '/api/session', { auth: false, body: { token: g.token } });
-  assert.equal(r.status, 200, r.text);
-  const cookie = String(r.headers['set-cookie']);
-  assert.match(cookie, /HttpOnly/);
-  assert.match(cookie, /SameSite=Strict/);
-  assert.match(cookie, /Path=\//);
-  return cookie.split(';')[0]!;
-}
 
 describe('gateway auth', () => {
   it('answers 401 without a token, with a wrong one, or one of the wrong length', async () => {
@@ -52,7 +42,7 @@ describe('gateway auth', () => {
     const wrong = await g.req('POST', '/api/session', { auth: false, body: { token: 'wdn_nope' } });
     assert.equal(wrong.status, 401);
     assert.equal(wrong.headers['set-cookie'], undefined);
-    const cookie = await signIn();
+    const cookie = await signIn(g);
     const r = await g.req('GET', '/api/plugins', { auth: false, headers: { cookie } });
     assert.equal(r.status, 200);
     const bogus = await g.req('GET', '/api/plugins', { auth: false, headers: { cookie: 'warden_session=AAAA' } });
@@ -60,7 +50,7 @@ describe('gateway auth', () => {
   });
 
   it('refuses a cookie-authenticated write without X-Warden-Request: 1, accepts it with', async () => {
-    const cookie = await signIn();
+    const cookie = await signIn(g);
     const refused = await g.req('POST', '/api/plugins/inspect', { auth: false, headers: { cookie }, body: { url: 'https://example.com/x.wasm' } });
     assert.equal(refused.status, 403);
     assert.equal(refused.body.error.code, 'FORBIDDEN');

@@ -2,6 +2,7 @@
  * A gateway for tests: `createGateway` on a fresh Warden, on 127.0.0.1 port 0, with a raw HTTP
  * client that can send the headers a browser or an attacker would (Host, Origin, cookies).
  */
+import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,6 +84,17 @@ export async function startGateway(options: GatewayOptions = {}, wardenOptions: 
       return send(port, method, path, all, raw as Uint8Array | string | undefined);
     },
   };
+}
+
+/** Signs in to `g` with its admin token (or `token`); returns the session cookie (`warden_session=…`). */
+export async function signIn(g: TestGateway, token = g.token): Promise<string> {
+  const r = await g.req('POST', '/api/session', { auth: false, body: { token } });
+  assert.equal(r.status, 200, r.text);
+  const cookie = String(r.headers['set-cookie']);
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Strict/);
+  assert.match(cookie, /Path=\//);
+  return cookie.split(';')[0]!;
 }
 
 /** A kv plugin's directory (tools kv_put, kv_get; requests storage:kv and vault:token; a number and a string config key). */

@@ -6,9 +6,11 @@ import { before, describe, it } from 'node:test';
 import { Authenticator } from '../../src/gateway/auth.js';
 import { apiRoutes } from '../../src/gateway/routes/index.js';
 import { PackageStages } from '../../src/gateway/stages.js';
+import type { SessionStore } from '../../src/storage/index.js';
 import { send, startGateway, type TestGateway } from './client.js';
 
-const routes = apiRoutes({ auth: new Authenticator(Buffer.alloc(32)), streams: new Set(), heartbeatMs: 1000, stages: new PackageStages('/nonexistent') });
+// Only listed, never handled: the authenticator's session store is never reached.
+const routes = apiRoutes({ auth: new Authenticator(Buffer.alloc(32), {} as SessionStore), streams: new Set(), heartbeatMs: 1000, stages: new PackageStages('/nonexistent') });
 const PARAMS = ['%', '..', '%2e%2e%2f', '__proto__', 'A'.repeat(300), '%E0%A4%A', 'notes%00', 'constructor'];
 const BODIES: [string, string | Uint8Array][] = [
   ['application/json', '{'],

@@ -7,11 +7,13 @@ import { openApiPath } from '../../src/gateway/openapi.js';
 import { RouteTable } from '../../src/gateway/router.js';
 import { apiRoutes } from '../../src/gateway/routes/index.js';
 import { PackageStages } from '../../src/gateway/stages.js';
+import type { SessionStore } from '../../src/storage/index.js';
 import { GATEWAY_CODES, STATUS_OF, errorResponse } from '../../src/gateway/status.js';
 import { WardenError, type ErrorCode } from '../../src/errors.js';
 import { startGateway, type TestGateway } from './client.js';
 
-const routes = apiRoutes({ auth: new Authenticator(Buffer.alloc(32)), streams: new Set(), heartbeatMs: 1000, stages: new PackageStages('/nonexistent') });
+// Only listed, never handled: the authenticator's session store is never reached.
+const routes = apiRoutes({ auth: new Authenticator(Buffer.alloc(32), {} as SessionStore), streams: new Set(), heartbeatMs: 1000, stages: new PackageStages('/nonexistent') });
 
 let g: TestGateway;
 before(async () => {

@@ -10,6 +10,7 @@ import { rejectsWithCode } from '../helpers/errors.js';
 import { kvSuite } from './conformance-kv.js';
 import { recordSuite } from './conformance-records.js';
 import { registrySuite } from './conformance-registry.js';
+import { sessionSuite } from './conformance-sessions.js';
 
 /** Makes a fresh, empty store. */
 export type StoreFactory = () => Promise<StateStore> | StateStore;
@@ -36,6 +37,7 @@ export function testStateStore(name: string, factory: StoreFactory): void {
     kvSuite(withStore);
     recordSuite(withStore);
     registrySuite(withStore);
+    sessionSuite(withStore);
     transactionSuite(withStore);
   });
 }

@@ -1,7 +1,8 @@
 /**
- * Helpers for the SQLite driver's tests: temporary data directories and a fixed vault key.
+ * Helpers for the SQLite driver's tests: temporary data directories, a fixed vault key, and a
+ * search of a directory's files for bytes that must not be stored.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -29,4 +30,14 @@ export function tempDirs(): TempDirs {
       for (const dir of made) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every file directly in `dir` whose bytes contain `needle` (text as UTF-8 or UTF-16, or bytes as they are). */
+export function filesContaining(dir: string, needle: string | Uint8Array): string[] {
+  const forms = typeof needle === 'string' ? [Buffer.from(needle, 'utf8'), Buffer.from(needle, 'utf16le')] : [Buffer.from(needle)];
+  return readdirSync(dir, { withFileTypes: true }).filter((entry) => {
+    if (!entry.isFile()) return false;
+    const content = readFileSync(join(dir, entry.name));
+    return forms.some((form) => content.includes(form));
+  }).map((entry) => entry.name);
 }

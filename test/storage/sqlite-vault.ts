@@ -4,25 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, renameSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, symlinkSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { createSqliteStore, DATABASE_FILE, VAULT_KEY_FILE } from '../../src/storage/index.js';
 import { rejectsWithCode } from '../helpers/errors.js';
 import { bytes, text } from './conformance.js';
-import { TEST_VAULT_KEY, type TempDirs } from './sqlite-helpers.js';
+import { filesContaining, TEST_VAULT_KEY, type TempDirs } from './sqlite-helpers.js';
 
 const posix = process.platform !== 'win32';
-
-/** Every file in `dir` whose bytes contain `needle` (as UTF-8 or UTF-16). */
-function filesContaining(dir: string, needle: string): string[] {
-  const forms = [Buffer.from(needle, 'utf8'), Buffer.from(needle, 'utf16le')];
-  return readdirSync(dir).filter((f) => {
-    const content = readFileSync(join(dir, f));
-    return forms.some((form) => content.includes(form));
-  });
-}
 
 /** Registers the vault tests; data directories come from `dirs`. */
 export function vaultSuite(dirs: TempDirs): void {

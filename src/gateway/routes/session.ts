@@ -17,14 +17,14 @@ export function sessionRoutes(auth: Authenticator): Route[] {
         if (typeof token !== 'string' || token.length > 512 || !auth.checkToken(token)) {
           throw new ApiError('UNAUTHENTICATED', 'the token is wrong', { 'www-authenticate': 'Bearer realm="warden"' });
         }
-        return { body: { ok: true }, headers: { 'set-cookie': auth.cookie(auth.openSession()) } };
+        return { body: { ok: true }, headers: { 'set-cookie': auth.cookie(await auth.openSession()) } };
       },
     },
     {
       method: 'DELETE', path: '/api/session', summary: 'Sign out: ends the session and clears the cookie.',
       handle: async ({ req }) => {
         const id = sessionIdOf(req);
-        if (id !== undefined) auth.closeSession(id);
+        if (id !== undefined) await auth.closeSession(id);
         return { body: { ok: true }, headers: { 'set-cookie': auth.cookie('') } };
       },
     },

@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import type { Sync } from '../driver.js';
 import { pageSize } from '../limits.js';
 import type { AuditQuery, AuditRecord, AuditStore } from '../record-types.js';
-import { invalid, nameArg, pluginArg } from '../validate.js';
+import { invalid, nameArg, pluginArg, timeArg } from '../validate.js';
 
 const MAX_DETAIL = 2048;
 const MAX_REASON = 1024;
@@ -84,9 +84,4 @@ export function createSqliteAudit(db: Database.Database): Sync<AuditStore> {
 function toRecord(row: Row): AuditRecord {
   const { reason, ...rest } = row;
   return reason === null ? { ...rest } : { ...rest, reason };
-}
-
-function timeArg(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid(`${path} must be an integer (ms since the epoch)`, path);
-  return value;
 }

@@ -87,6 +87,16 @@ export const MIGRATIONS: readonly Migration[] = [
         `CREATE TRIGGER ${t}_${op.toLowerCase()}_revision AFTER ${op} ON ${t} BEGIN UPDATE registry_revision SET value = value + 1 WHERE id = 1; END;`)).join('\n      ')}
     `,
   },
+  {
+    version: 4,
+    description: "sessions: the gateway's browser sessions, by the hash of their id, so they survive a restart",
+    sql: `
+      CREATE TABLE sessions (
+        hash BLOB PRIMARY KEY CHECK (length(hash) = 32), created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL) STRICT;
+      CREATE INDEX sessions_expires ON sessions (expires_at);
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

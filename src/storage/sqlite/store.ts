@@ -13,6 +13,7 @@ import { migrate } from './migrations.js';
 import { openDatabase, storageError, type Durability } from './open.js';
 import { createSqliteRegistry } from './registry.js';
 import { bind, Scope } from './scope.js';
+import { createSqliteSessions } from './sessions.js';
 import { createSqliteVault } from './vault.js';
 
 /** The driver's name. */
@@ -64,6 +65,7 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
       }),
       audit: createSqliteAudit(db),
       memory: createSqliteMemory(db, { maxResults: limits.memoryMaxResults, maxTextBytes: limits.memoryMaxTextBytes }),
+      sessions: createSqliteSessions(db),
       ...registry,
     };
     const view = (scope: Scope, top: boolean): StateStore => ({
@@ -74,6 +76,7 @@ export function createSqliteStore(options: SqliteStoreOptions): StateStore {
       plugins: bind(parts.plugins, scope),
       grants: bind(parts.grants, scope),
       config: bind(parts.config, scope),
+      sessions: bind(parts.sessions, scope),
       transaction: (fn) => scope.transaction((child) => fn(view(child, false))),
       close: async () => {
         if (!top) throw new WardenError('INVALID_ARGUMENT', 'close the store, not a transaction');
