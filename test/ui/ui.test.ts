@@ -1,13 +1,15 @@
 // The web UI in headless Chromium (playwright-core over Debian's /usr/bin/chromium): sign in with
 // the token, install with consent, try tools, see a denial, edit config, toggle, filter the audit
-// log, switch language; plugin text is never parsed as HTML; nothing trips the CSP. Screenshots
-// go to dist/test-artifacts/ui/.
+// log, switch language; pages follow changes made through the REST API live, without wiping what
+// is being typed; plugin text is never parsed as HTML; nothing trips the CSP. Screenshots go to
+// dist/test-artifacts/ui/.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page, Request } from 'playwright-core';
+import { createGateway } from '../../src/gateway/server.js';
 import { kvPluginDir, startGateway, tgzOf, UPLOAD, type TestGateway } from '../gateway/client.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -21,6 +23,21 @@ let base: string;
 const problems: string[] = [];
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+type Marked = { __sameWindow?: boolean };
+/** Marks the window, so that `sameWindow` can tell the page was neither reloaded nor left. */
+const markWindow = () => page.evaluate(() => void ((window as unknown as Marked).__sameWindow = true));
+const sameWindow = () => page.evaluate(() => (window as unknown as Marked).__sameWindow === true);
+
+const latestDenial = async (): Promise<number> => (await g.req('GET', '/api/audit?plugin=notes&decision=deny&limit=1')).body.records[0]?.id ?? 0;
+/** Calls one of notes' tools through the REST API where a missing grant refuses it; returns the id of the denial it wrote. */
+async function denyThroughRest(tool: string, input: string): Promise<number> {
+  const before = await latestDenial();
+  const r = await g.req('POST', `/api/plugins/notes/tools/${tool}`, { body: JSON.stringify(input), headers: { 'content-type': 'application/json' } });
+  const id = await latestDenial();
+  assert.ok(id > before, `a new denial (${r.status} ${r.text})`);
+  return id;
+}
 
 describe('ui: in a real browser', { skip }, () => {
   before(async () => {
@@ -100,9 +117,16 @@ describe('ui: in a real browser', { skip }, () => {
     const denied = await run('kv_put', 'name=Ada');
     assert.match(String(await denied.textContent()), /PERMISSION_DENIED/);
     await shot('03-denied');
-    await page.reload();
     await page.locator('#recent tr.decision-deny').first().waitFor();
     assert.match(String(await page.locator('#recent').textContent()), /storage/);
+  });
+
+  it('a denial caused through the REST API appears in the page\'s recent denials without a reload', async () => {
+    await markWindow();
+    const row = page.locator(`#recent tr[data-audit="${await denyThroughRest('kv_put', 'via=rest')}"]`);
+    await row.waitFor();
+    assert.match(String(await row.textContent()), /storage/);
+    assert.ok(await sameWindow(), 'no reload');
   });
 
   it('grants and revokes from the plugin page, then tries tools: outputs are shown as text', async () => {
@@ -135,6 +159,25 @@ describe('ui: in a real browser', { skip }, () => {
     await shot('05-plugin');
   });
 
+  it('a plugin page follows REST changes live, but leaves what is being typed in the config editor alone', async () => {
+    await markWindow();
+    assert.equal((await g.req('POST', '/api/plugins/notes/disable')).status, 200);
+    await page.locator('#plugin-status.status-installed').waitFor();
+    const greeting = page.locator('#config input[name=greeting]');
+    await greeting.fill('typing in progress');
+    assert.equal((await g.req('POST', '/api/plugins/notes/enable')).status, 200);
+    await page.locator('#stale').waitFor();
+    assert.equal(await greeting.inputValue(), 'typing in progress');
+    assert.ok(await greeting.evaluate((el) => el === document.activeElement), 'the field keeps the focus');
+    assert.equal(await page.locator('#plugin-status.status-installed').count(), 1, 'the page is left as it was, with the notice');
+    await shot('05b-stale');
+    await page.click('#stale button');
+    await page.locator('#plugin-status.status-serving').waitFor();
+    assert.equal(await page.locator('#config input[name=greeting]').inputValue(), '<b>hello</b>', 'the saved value, once the user asked');
+    assert.equal(await page.locator('#stale').count(), 0);
+    assert.ok(await sameWindow(), 'no reload');
+  });
+
   it('toggles a plugin off and on from the list', async () => {
     await page.click('[data-nav=plugins]');
     const toggle = page.locator('[data-toggle=notes]');
@@ -151,12 +194,34 @@ describe('ui: in a real browser', { skip }, () => {
     await shot('06-plugins');
   });
 
-  it('filters the audit log to denials and shows doctor results', async () => {
+  it('the plugin list follows enable, disable, install and remove through the REST API, without a reload', async () => {
+    await markWindow();
+    await page.locator('#live.live-up').waitFor();
+    assert.equal((await g.req('POST', '/api/plugins/notes/disable')).status, 200);
+    await page.locator('[data-plugin=notes] .status-installed').waitFor();
+    assert.equal(await page.locator('[data-toggle=notes]').isChecked(), false);
+    assert.equal((await g.req('POST', '/api/plugins/notes/enable')).status, 200);
+    await page.locator('[data-plugin=notes] .status-serving').waitFor();
+    const r = await g.req('POST', '/api/plugins', { body: tgzOf(kvPluginDir(g.dirs.make(), { name: 'later' })), headers: UPLOAD('later.tgz') });
+    assert.equal(r.status, 201, r.text);
+    await page.locator('tr[data-plugin=later]').waitFor();
+    assert.equal((await g.req('DELETE', '/api/plugins/later')).status, 200);
+    await page.locator('tr[data-plugin=later]').waitFor({ state: 'detached' });
+    assert.ok(await sameWindow(), 'no reload');
+    assert.equal(await page.evaluate(() => location.hash), '#/plugins', 'no navigation');
+  });
+
+  it('filters the audit log to denials, takes in new ones live, and shows doctor results', async () => {
+    await page.locator('header #new-denials').waitFor(); // the denials seen since the audit log was last open
     await page.click('[data-nav=audit]');
     await page.selectOption('#audit-filter select[name=decision]', 'deny');
     await page.click('#audit-filter button[type=submit]');
     await page.locator('#audit-results tr.decision-deny').first().waitFor();
     assert.equal(await page.locator('#audit-results tr.decision-allow').count(), 0);
+    assert.equal(await page.locator('header #new-denials').count(), 0);
+    await markWindow();
+    await page.locator(`#audit-results tr[data-audit="${await denyThroughRest('vault_get', 'token')}"]`).waitFor();
+    assert.ok(await sameWindow(), 'no reload');
     await shot('07-audit');
     await page.click('[data-nav=doctor]');
     await page.locator('#doctor [data-doctor=notes]').waitFor();
@@ -216,5 +281,32 @@ describe('ui: in a real browser', { skip }, () => {
     assert.equal((await page.evaluate(() => fetch('/api/plugins').then((r) => r.status))), 401);
     // 401 (signed out) and 403 (the denied tool call) are answers the tests asked for.
     assert.deepEqual(problems.filter((p) => !/status of 40[13] /.test(p)), []);
+  });
+
+  it('while the server is away only the event stream retries; back, it resumes the session; after a token reset, the login screen', async () => {
+    const g2 = await startGateway();
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    await other.goto(`http://127.0.0.1:${g2.port}`);
+    await other.fill('#token', g2.token);
+    await other.click('#login button[type=submit]');
+    await other.locator('#live.live-up').waitFor();
+    const requests: string[] = [];
+    other.on('request', (r) => requests.push(new URL(r.url()).pathname));
+    const retried = other.waitForRequest((r) => r.url().endsWith('/api/events'));
+    await g2.gateway.close();
+    await other.locator('#live.live-down').waitFor();
+    await retried;
+    assert.deepEqual([...new Set(requests)], ['/api/events'], 'no API calls while the server is away');
+    // Sessions are kept in the Warden's store: the same session goes on after a restart.
+    const again = await createGateway(g2.warden, { port: g2.port, onError: () => undefined });
+    await other.locator('#live.live-up').waitFor();
+    assert.equal(await other.locator('#login').isVisible(), false);
+    await again.close();
+    // A new admin token signs everyone out.
+    const reset = await createGateway(g2.warden, { port: g2.port, resetToken: true, onError: () => undefined });
+    await other.locator('#login').waitFor();
+    await reset.close();
+    await context.close();
   });
 });

@@ -12,8 +12,10 @@ export function h(tag, attrs = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
     else if (key === 'dataset') Object.assign(el.dataset, value);
+    // A field's starting value is its default too, so edits.js can tell what the user changed.
+    else if (key === 'value' && 'defaultValue' in el) el.defaultValue = String(value);
     else if (key === 'value') el.value = value;
-    else if (key === 'checked') el.checked = Boolean(value);
+    else if (key === 'checked') el.defaultChecked = el.checked = Boolean(value);
     else el.setAttribute(key, value === true ? '' : String(value));
   }
   append(el, children);

@@ -26,6 +26,8 @@ const en = {
   enableAfterInstall: 'Enable after install', installWithGrants: 'Install with the ticked grants', cancel: 'Cancel',
   pass: 'pass', warn: 'warn', fail: 'fail', doctorTotals: '{loaded} loaded, {failed} failed, {disabled} disabled',
   kind_network: 'network', kind_storage: 'storage', kind_vault: 'secrets', kind_tool: 'calls tools', kind_memory: 'memory', kind_channel: 'channel', kind_context: 'call context', kind_config: 'config', kind_wasi: 'WASI', kind_filesystem: 'filesystem', kind_cli: 'commands',
+  pageChanged: 'This page changed on the server. Refresh to see the changes; unsaved input will be lost.', refresh: 'Refresh',
+  liveOn: 'live', liveOnHelp: 'The page updates live from the server.', liveOff: 'reconnecting…', liveOffHelp: 'The connection to the server was lost; the page is not updated until it is back.', newDenials: '{n} new denials',
 };
 
 const zh = {
@@ -53,6 +55,8 @@ const zh = {
   enableAfterInstall: '安装后启用', installWithGrants: '按勾选的权限安装', cancel: '取消',
   pass: '通过', warn: '警告', fail: '失败', doctorTotals: '已加载 {loaded}，失败 {failed}，已停用 {disabled}',
   kind_network: '网络', kind_storage: '存储', kind_vault: '密钥', kind_tool: '调用工具', kind_memory: '记忆', kind_channel: '频道', kind_context: '调用上下文', kind_config: '配置', kind_wasi: 'WASI', kind_filesystem: '文件系统', kind_cli: '命令',
+  pageChanged: '此页面在服务器上已更改。刷新即可查看；未保存的输入将丢失。', refresh: '刷新',
+  liveOn: '实时', liveOnHelp: '页面随服务器实时更新。', liveOff: '正在重新连接…', liveOffHelp: '与服务器的连接已断开；恢复连接前页面不会更新。', newDenials: '{n} 条新的拒绝记录',
 };
 
 const tr = {
@@ -80,6 +84,8 @@ const tr = {
   enableAfterInstall: 'Yükledikten sonra etkinleştir', installWithGrants: 'İşaretli izinlerle yükle', cancel: 'İptal',
   pass: 'geçti', warn: 'uyarı', fail: 'başarısız', doctorTotals: '{loaded} yüklü, {failed} başarısız, {disabled} devre dışı',
   kind_network: 'ağ', kind_storage: 'depolama', kind_vault: 'gizli bilgiler', kind_tool: 'araç çağırır', kind_memory: 'bellek', kind_channel: 'kanal', kind_context: 'çağrı bağlamı', kind_config: 'yapılandırma', kind_wasi: 'WASI', kind_filesystem: 'dosya sistemi', kind_cli: 'komutlar',
+  pageChanged: 'Bu sayfa sunucuda değişti. Değişiklikleri görmek için yenileyin; kaydedilmemiş girdiler kaybolur.', refresh: 'Yenile',
+  liveOn: 'canlı', liveOnHelp: 'Sayfa sunucudan canlı olarak güncelleniyor.', liveOff: 'yeniden bağlanıyor…', liveOffHelp: 'Sunucuyla bağlantı kesildi; bağlantı geri gelene kadar sayfa güncellenmez.', newDenials: '{n} yeni ret',
 };
 
 /** The string tables, by language code. */

@@ -1,5 +1,6 @@
 // One plugin's page: its tools with a "try it" form each, requested versus granted capabilities
-// with grant / revoke, the config editor, the security facts, and recent denials and errors.
+// with grant / revoke, the config editor, the security facts, and recent denials and errors (new
+// denials come in as they are streamed).
 import { api, seg } from '../api.js';
 import { h, replace, riskBadge, when } from '../dom.js';
 import { t } from '../i18n.js';
@@ -7,10 +8,7 @@ import { configEditor } from './config.js';
 import { toolForm } from './try-tool.js';
 
 export async function pluginView(id, ctx) {
-  const [p, denials] = await Promise.all([
-    api('GET', `/api/plugins/${seg(id)}`),
-    api('GET', `/api/audit?plugin=${seg(id)}&decision=deny&limit=10`),
-  ]);
+  const [p, denials] = await Promise.all([api('GET', `/api/plugins/${seg(id)}`), recentDenials(id)]);
   const manifest = p.record?.manifest ?? {};
   return h('section', { id: 'plugin', dataset: { plugin: p.id } },
     h('h1', {}, p.id, ' ', h('span', { class: 'muted' }, p.version), ' ', riskBadge(p.risk, t(`risk_${p.risk}`, {}, p.risk))),
@@ -20,7 +18,7 @@ export async function pluginView(id, ctx) {
     h('h2', {}, t('capabilities')), capabilities(p, ctx),
     h('h2', {}, t('config')), configEditor(p, ctx),
     h('h2', {}, t('security')), security(p),
-    h('h2', {}, t('recentDenials')), recent(p, denials.records));
+    h('h2', {}, t('recentDenials')), recent(p, denials, ctx));
 }
 
 function stateBar(p, { render, errorBox }) {
@@ -96,11 +94,24 @@ export function findings(list) {
   return h('ul', { class: 'findings' }, list.map((f) => h('li', { class: `sev-${f.severity}` }, h('span', { class: 'badge' }, f.severity), ' ', h('code', {}, f.code), ' ', f.message)));
 }
 
-function recent(p, records) {
-  return h('div', { id: 'recent' },
+const recentDenials = async (id) => (await api('GET', `/api/audit?plugin=${seg(id)}&decision=deny&limit=10`)).records;
+
+/** The last error and the recent denials, updated as denials of this plugin are streamed. */
+function recent(p, records, { onDenied }) {
+  const box = h('div', { id: 'recent' });
+  const fill = (list) => replace(box,
     p.lastError ? h('div', { class: 'error' }, h('strong', {}, t('lastError')), ' ', p.lastError) : null,
-    records.length ? auditTable(records) : h('p', { class: 'muted' }, t('noDenials')),
+    list.length ? auditTable(list) : h('p', { class: 'muted' }, t('noDenials')),
     h('p', {}, h('a', { href: `#/audit/${seg(p.id)}` }, t('fullAudit'))));
+  onDenied(async (denied) => {
+    if (!denied.some((r) => r.plugin === p.id)) return;
+    try {
+      fill(await recentDenials(p.id));
+    } catch {
+      // The list stays as it was; the next denial or a reload shows it.
+    }
+  });
+  return fill(records);
 }
 
 /** Audit records as a table. */
