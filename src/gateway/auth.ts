@@ -162,6 +162,19 @@ export class Authenticator {
     return 'cookie';
   }
 
+  /**
+   * Whether the session `req` came with is still open (not signed out, not expired), without
+   * extending it: for a long-lived request (the event stream) that must end with its session.
+   * A bearer-token request stays valid while this gateway runs.
+   */
+  async stillValid(req: IncomingMessage): Promise<boolean> {
+    if (req.headers.authorization !== undefined) return true;
+    const id = sessionIdOf(req);
+    if (id === undefined) return false;
+    const session = await this.#sessions.get(this.#key(id));
+    return session !== undefined && session.expiresAt > Date.now();
+  }
+
   /** Like {@link identify}, refusing with 401 when nobody is identified. */
   async require(req: IncomingMessage): Promise<Principal> {
     const who = await this.identify(req);

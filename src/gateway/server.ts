@@ -5,6 +5,7 @@
  * authenticated, and answered in JSON — errors as `{ error: { code, message } }` with the status
  * of their code (see status.ts), a bug as 500 `INTERNAL` with no details.
  */
+import { rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -63,8 +64,10 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
   const hosts = new HostCheck(allowedHosts);
   const allowedOrigins = [...(options.allowOrigins ?? [])];
   const streams: EventStreams = new Set();
-  const stages = new PackageStages(join(warden.options.dataDir, 'uploads', 'stages'), options.stages);
-  await stages.clear(); // packages an earlier run staged and never installed
+  const uploads = join(warden.options.dataDir, 'uploads');
+  // Uploads a crashed run left half-written, and packages it staged and never installed.
+  await rm(uploads, { recursive: true, force: true });
+  const stages = new PackageStages(join(uploads, 'stages'), options.stages);
   const routes = new RouteTable(apiRoutes({ auth, streams, heartbeatMs: options.heartbeatMs ?? 15_000, stages }));
   const mcp = createMcpHttpHandler(warden, { allowedHosts, allowedOrigins, onError });
   const uiFiles = loadStaticFiles(options.uiDir);

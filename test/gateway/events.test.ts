@@ -89,4 +89,25 @@ describe('gateway events', () => {
       stream.close();
     }
   });
+
+  it('ends a cookie stream when its session ends, sending nothing after; asks browsers to wait before reconnecting', async () => {
+    const session = await g.req('POST', '/api/session', { auth: false, body: { token: g.token } });
+    const cookie = String(session.headers['set-cookie']).split(';')[0]!;
+    const stream = await openEvents({ cookie });
+    try {
+      assert.match(stream.raw(), /^retry: \d+\n/);
+      const out = await g.req('DELETE', '/api/session', { auth: false, headers: { cookie, 'x-warden-request': '1' } });
+      assert.ok(out.status < 300, out.text);
+      const ended = new Promise<void>((resolve, reject) => {
+        stream.res.once('end', resolve);
+        setTimeout(() => reject(new Error(`the stream did not end: ${stream.raw()}`)), 10_000).unref();
+      });
+      const call = await g.req('POST', '/api/plugins/notes/tools/kv_put', { body: JSON.stringify('a=1'), headers: { 'content-type': 'application/json' } });
+      assert.equal(call.status, 403);
+      await ended;
+      assert.doesNotMatch(stream.raw(), /event: denied/, 'no denial reached a signed-out stream');
+    } finally {
+      stream.close();
+    }
+  });
 });

@@ -115,11 +115,15 @@ describe('gateway: stage lifetime and caps', () => {
     assert.deepEqual(staged(tiny), []);
   });
 
-  it('leftover stages are removed at start and at close', async () => {
+  it('leftover stages and half-written uploads are removed at start; stages at close', async () => {
     const w = await startGateway();
     mkdirSync(join(stagesDir(w), 'A'.repeat(22)), { recursive: true });
+    const halfUpload = join(w.warden.options.dataDir, 'uploads', 'upload-crashed');
+    mkdirSync(halfUpload, { recursive: true });
+    writeFileSync(join(halfUpload, 'upload'), 'half a package');
     const own = await createGateway(w.warden, { port: 0 });
     assert.deepEqual(staged(w), [], 'cleaned at start');
+    assert.equal(existsSync(halfUpload), false, 'a crashed upload is gone');
     const port = Number(new URL(own.url).port);
     const r = await send(port, 'POST', '/api/plugins/inspect', { ...UPLOAD(), authorization: `Bearer ${w.token}` }, tgz);
     assert.equal(r.status, 200, r.text);

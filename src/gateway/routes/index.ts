@@ -34,7 +34,7 @@ export function apiRoutes(deps: RouteDeps): Route[] {
     ...toolRoutes,
     ...auditRoutes,
     ...doctorRoutes,
-    ...eventRoutes(deps.streams, deps.heartbeatMs),
+    ...eventRoutes(deps.auth, deps.streams, deps.heartbeatMs),
   ];
   let document: Record<string, unknown> | undefined;
   routes.push({

@@ -25,7 +25,7 @@ export function installView(_arg, { errorBox }) {
       consent(report, async (grants, enable) => {
         const result = await api('POST', '/api/plugins', { stage: report.stage, sha256: report.sha256, grant: grants, enable });
         location.hash = `#/plugin/${encodeURIComponent(result.id)}`;
-      }, errorBox);
+      }, errorBox, { remote: !f });
     } catch (err) {
       replace(out, errorBox(err));
     }
@@ -34,8 +34,8 @@ export function installView(_arg, { errorBox }) {
   return h('section', {}, h('h1', {}, t('install')), h('p', { class: 'muted' }, t('installHelp')), form);
 }
 
-/** The consent dialog: nothing is granted unless ticked. */
-function consent(report, install, errorBox) {
+/** The consent dialog: nothing is granted unless ticked. A package from a URL lands disabled whatever is asked. */
+function consent(report, install, errorBox, { remote }) {
   const boxes = report.capabilities.map((c) => ({ c, box: h('input', { type: 'checkbox', value: c.grant, dataset: { consent: c.grant } }) }));
   const enable = h('input', { type: 'checkbox', id: 'consent-enable', checked: true });
   const out = h('div', { class: 'status-line' });
@@ -43,7 +43,7 @@ function consent(report, install, errorBox) {
     e.preventDefault();
     go.disabled = true;
     try {
-      await install(boxes.filter((b) => b.box.checked).map((b) => b.c.grant), enable.checked);
+      await install(boxes.filter((b) => b.box.checked).map((b) => b.c.grant), !remote && enable.checked);
       dialog.close();
       dialog.remove();
     } catch (err) {
@@ -64,7 +64,7 @@ function consent(report, install, errorBox) {
     h('p', { class: 'muted small' }, t('nothingGranted')),
     h('h3', {}, t('findings')), findings(report.scan?.findings),
     report.warnings?.length ? h('ul', { class: 'warnings' }, report.warnings.map((w) => h('li', {}, w))) : null,
-    h('label', {}, enable, ' ', t('enableAfterInstall')),
+    remote ? h('p', { class: 'muted small', id: 'consent-remote' }, t('remoteLandsDisabled')) : h('label', {}, enable, ' ', t('enableAfterInstall')),
     h('div', { class: 'bar' }, go, h('button', { id: 'consent-cancel', onclick: (e) => { e.preventDefault(); dialog.close(); dialog.remove(); } }, t('cancel'))),
     out);
   document.body.append(dialog);
