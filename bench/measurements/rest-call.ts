@@ -7,7 +7,8 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -78,8 +79,8 @@ async function autocannon(port: number, token: string, seconds: number): Promise
 }
 
 /**
- * REST calls per second measured by autocannon in its own process (so the server's event loop is
- * not shared with the client's): a warm-up run, then the median of the timed runs, and their range.
+ * Calls per second measured by autocannon in its own process (so the server's event loop is not
+ * shared with the client's): a warm-up run, then the median of the timed runs, and their range.
  */
 async function restThroughput(port: number, token: string): Promise<{ median: number; min: number; max: number }> {
   await autocannon(port, token, 2);
@@ -89,14 +90,39 @@ async function restThroughput(port: number, token: string): Promise<{ median: nu
   return { median: runs[Math.floor(runs.length / 2)]!, min: runs[0]!, max: runs[runs.length - 1]! };
 }
 
+/**
+ * The machine's floor for the same load: a bare `node:http` server in this process that parses
+ * the JSON body and answers it as JSON (no auth, no Warden), under the same autocannon runs.
+ */
+async function bareHttpThroughput(): Promise<{ median: number; min: number; max: number }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = JSON.stringify({ output: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await restThroughput((server.address() as AddressInfo).port, 'unused');
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/** `median (runs min–max)`. */
+const runsText = (r: { median: number; min: number; max: number }): string => `${fmtInt(Math.round(r.median))} (runs ${fmtInt(Math.round(r.min))}–${fmtInt(Math.round(r.max))})`;
+
 /** The "REST API tool calls" table. */
 export async function restCallBench(runtimes: Runtime[], figures: WardenFigures): Promise<Table> {
-  const rows = ['direct warden.call p50 / p99', 'REST p50 / p99', 'added by REST, p50', `direct calls/s, ${REST_CONCURRENCY} in flight`, `REST calls/s (autocannon), ${REST_CONCURRENCY} in flight`];
+  const rows = ['direct warden.call p50 / p99', 'REST p50 / p99', 'added by REST, p50', `direct calls/s, ${REST_CONCURRENCY} in flight`, `REST calls/s (autocannon), ${REST_CONCURRENCY} in flight`, `floor: bare node:http JSON echo, calls/s (autocannon)`];
   const t = new TableBuilder(
     'REST API tool calls against a direct call',
     `A \`Warden\` (SQLite, durability \`normal\`) with the \`echo\` fixture installed as \`bench-echo\`, served by \`createGateway\` on 127.0.0.1 in the same process. ` +
       `REST: \`POST /api/plugins/bench-echo/tools/echo\` with a bearer token and the JSON body \`${INPUT}\`, over a keep-alive \`node:http\` agent that reads the whole answer (auth, Host and Origin checks, routing, body parsing, the tool call, JSON output). ` +
-      `Latency: ${fmtInt(REST_CALLS)} sequential calls each, client in the same process. Throughput: ${REST_CONCURRENCY} calls in flight; direct calls for ${REST_THROUGHPUT_SECONDS} s; REST by [autocannon](https://github.com/mcollina/autocannon) in its own process (client and server share the machine's two cores), a 2 s warm-up then the median (and range) of ${REST_THROUGHPUT_RUNS} runs of ${REST_THROUGHPUT_SECONDS} s. Warden only.`,
+      `Latency: ${fmtInt(REST_CALLS)} sequential calls each, client in the same process. Throughput: ${REST_CONCURRENCY} calls in flight; direct calls for ${REST_THROUGHPUT_SECONDS} s; REST by [autocannon](https://github.com/mcollina/autocannon) in its own process (client and server share the machine's two cores), a 2 s warm-up then the median (and range) of ${REST_THROUGHPUT_RUNS} runs of ${REST_THROUGHPUT_SECONDS} s. The floor row is what this machine does at that moment with no Warden at all: a bare \`node:http\` server parsing and answering the same JSON under the same runs (these shared machines vary by 1.5× within an hour, so read REST against it). Warden only.`,
     rows,
   );
   for (const rt of runtimes) {
@@ -133,7 +159,8 @@ export async function restCallBench(runtimes: Runtime[], figures: WardenFigures)
           t.set(rows[1]!, rt.id, `${fmtUs(r.p50)} / ${fmtUs(r.p99)}`);
           t.set(rows[2]!, rt.id, fmtUs(r.p50 - d.p50));
           t.set(rows[3]!, rt.id, fmtInt(Math.round(dps)));
-          t.set(rows[4]!, rt.id, `${fmtInt(Math.round(rps.median))} (runs ${fmtInt(Math.round(rps.min))}–${fmtInt(Math.round(rps.max))})`);
+          t.set(rows[4]!, rt.id, runsText(rps));
+          t.set(rows[5]!, rt.id, runsText(await bareHttpThroughput()));
           figures.restDirect = d;
           figures.restCall = r;
           figures.restCallsPerSecond = rps.median;

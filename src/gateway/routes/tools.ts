@@ -3,6 +3,9 @@
  * plugin's grants and the context `{ via: 'api' }`; its output comes back as JSON when it parses,
  * else as text (or base64 when it is not UTF-8).
  */
+import { setMaxListeners } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { PluginOutput } from '../../runtime/plugin-output.js';
 import { freezeContext, type CallInput } from '../../runtime/plugin.js';
 import { readJson } from '../body.js';
@@ -13,6 +16,28 @@ import { pluginIdParam, toolParam } from './params.js';
 export const API_CALL_CONTEXT = freezeContext({ via: 'api' });
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+const hangUps = new WeakMap<Socket, AbortSignal>();
+
+/**
+ * Aborted when the request's connection closes: a client that hangs up cancels its tool calls
+ * rather than leaving them to run to their deadline. One signal per connection (an HTTP/1.1
+ * client cancels a request only by closing its connection), since making an AbortSignal costs
+ * ~6 µs on Node 20, a noticeable share of a REST call.
+ */
+function hangUpSignal(req: IncomingMessage): AbortSignal {
+  const socket = req.socket;
+  let signal = hangUps.get(socket);
+  if (!signal) {
+    const controller = new AbortController();
+    signal = controller.signal;
+    // Pipelined requests each listen while their call runs.
+    setMaxListeners(0, signal);
+    hangUps.set(socket, signal);
+    socket.once('close', () => controller.abort());
+  }
+  return signal;
+}
 
 /** A plugin's output as a JSON value, text, or base64 bytes. */
 export function outputBody(output: PluginOutput): { format: 'json' | 'text' | 'base64'; output: unknown } {
@@ -37,17 +62,11 @@ export const toolRoutes: Route[] = [
   {
     method: 'POST', path: '/api/plugins/:id/tools/:tool', body: 'json',
     summary: 'Call a tool. The body is its JSON input (a JSON string is passed as its text); empty means no input.',
-    handle: async ({ warden, params, req, res }) => {
+    handle: async ({ warden, params, req }) => {
       const id = pluginIdParam(params);
       const tool = toolParam(params);
       const input = (await readJson(req)) as CallInput;
-      // A client that hangs up cancels the call: its instance is stopped rather than left running.
-      const hangUp = new AbortController();
-      const onClose = (): void => {
-        if (!res.writableFinished) hangUp.abort();
-      };
-      res.once('close', onClose);
-      const output = await warden.call(id, tool, input, { context: API_CALL_CONTEXT, signal: hangUp.signal }).finally(() => res.off('close', onClose));
+      const output = await warden.call(id, tool, input, { context: API_CALL_CONTEXT, signal: hangUpSignal(req) });
       return { body: { plugin: id, tool, ...outputBody(output), context: API_CALL_CONTEXT } };
     },
   },
