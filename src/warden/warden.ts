@@ -331,7 +331,7 @@ export class Warden extends WardenEmitter {
     }
     if (!loaded.tools.has(tool)) throw new WardenError('NOT_FOUND', `plugin ${id} has no tool "${tool}" (its tools: ${[...loaded.tools].join(', ') || 'none'})`);
     const timeoutMs = options.timeoutMs ?? loaded.plugin.limits.timeoutMs;
-    return this.#serving.call(id, tool, input, { ...options, timeoutMs, delegation: { chain: [], deadline: Date.now() + timeoutMs } });
+    return await this.#serving.call(id, tool, input, { ...options, timeoutMs, delegation: { chain: [], deadline: Date.now() + timeoutMs } });
   }
 
   /** The loaded plugin `id`, loading it first if it is enabled and not loaded yet; undefined when disabled. Rejects with the load error. */
