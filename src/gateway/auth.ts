@@ -7,7 +7,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { WardenError } from '../errors.js';
 import type { SessionStore } from '../storage/index.js';
@@ -137,8 +137,12 @@ export class Authenticator {
     return `${SESSION_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${age}`;
   }
 
-  /** Who sent `req`, or undefined: a bearer token wins over a cookie; a wrong bearer token is refused outright. */
-  async identify(req: IncomingMessage): Promise<Principal | undefined> {
+  /**
+   * Who sent `req`, or undefined: a bearer token wins over a cookie; a wrong bearer token is
+   * refused outright. When a session's expiry is extended, `res` gets a fresh cookie, so the
+   * browser keeps it as long as the server does.
+   */
+  async identify(req: IncomingMessage, res?: ServerResponse): Promise<Principal | undefined> {
     const header = req.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
@@ -158,7 +162,10 @@ export class Authenticator {
       return undefined;
     }
     // Sliding expiry, written only once the stored one lags: a busy UI does not write per request.
-    if (now + this.#ttl - session.expiresAt > this.#lag) await this.#sessions.touch(key, now + this.#ttl).catch(() => false);
+    if (now + this.#ttl - session.expiresAt > this.#lag) {
+      const extended = await this.#sessions.touch(key, now + this.#ttl).catch(() => false);
+      if (extended && res && !res.headersSent) res.setHeader('set-cookie', this.cookie(id));
+    }
     return 'cookie';
   }
 
@@ -176,8 +183,8 @@ export class Authenticator {
   }
 
   /** Like {@link identify}, refusing with 401 when nobody is identified. */
-  async require(req: IncomingMessage): Promise<Principal> {
-    const who = await this.identify(req);
+  async require(req: IncomingMessage, res?: ServerResponse): Promise<Principal> {
+    const who = await this.identify(req, res);
     if (!who) throw unauthenticated('send Authorization: Bearer <token>, or sign in with POST /api/session');
     return who;
   }

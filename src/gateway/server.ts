@@ -78,7 +78,7 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
     setSecurityHeaders(res, path);
     hosts.check(req);
     if (path === '/mcp') {
-      await auth.require(req);
+      await auth.require(req, res);
       return mcp.handle(req, res);
     }
     if (path === '/healthz') return json(res, onlyGet(req) ?? { body: { ok: true, plugins: (await warden.list()).length } });
@@ -94,7 +94,7 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
     if (!path.startsWith('/api/')) throw new ApiError('NOT_FOUND', `nothing at ${path.slice(0, 200)}`);
     checkSameSite(req, allowedOrigins);
     const { route, params } = routes.match(req.method ?? '', path);
-    const principal = await (route.auth === 'none' ? auth.identify(req) : auth.require(req));
+    const principal = await (route.auth === 'none' ? auth.identify(req, res) : auth.require(req, res));
     checkCsrfHeader(req, principal);
     const query = target!.searchParams;
     const reply = await route.handle({ req, res, params, query, warden, principal });
