@@ -86,3 +86,26 @@ describe('malformed modules and options', () => {
     await rejectsWithCode(closed.load(fixture('echo')), 'CLOSED');
   });
 });
+
+describe('host options', () => {
+  it('refuses a spin or a spare-worker count out of range, naming the option', () => {
+    for (const options of [{ spinMicros: -1 }, { spinMicros: 100_001 }, { spinMicros: 1.5 }, { spareWorkers: -1 }, { spareWorkers: 65 }]) {
+      assert.throws(() => createHost(options), (e: Error & { code?: string }) => e.code === 'INVALID_ARGUMENT' && e.message.startsWith(Object.keys(options)[0]!), JSON.stringify(options));
+    }
+  });
+
+  it('serves calls and host calls with no spin, and with a long one', async () => {
+    for (const spinMicros of [0, 5_000]) {
+      const own = createHost({ spinMicros, spareWorkers: 0 });
+      try {
+        const plugin = await own.load(fixture('c_kitchen'), { functions: { 'extism:host/user': { add_i64: () => 42n } } });
+        for (let i = 0; i < 20; i++) {
+          assert.equal((await plugin.call('host_add')).text(), '42');
+          if (i % 5 === 0) await new Promise((r) => setTimeout(r, 2)); // waits the spin does and does not catch
+        }
+      } finally {
+        await own.close();
+      }
+    }
+  });
+});
