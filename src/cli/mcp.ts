@@ -6,8 +6,7 @@
 import { STATE_OPTIONS, type Command } from './command.js';
 import { openWarden } from './open.js';
 import { warn } from './output.js';
-
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+import { waitForStop } from './stop.js';
 
 export const mcpCommand: Command = {
   name: 'mcp',
@@ -29,11 +28,9 @@ export const mcpCommand: Command = {
       for (const p of await warden.list()) if (p.enabled && !p.loaded) warn(`plugin ${p.id} did not load (${p.lastError ?? 'unknown error'}); its tools are not served`);
       const server = createMcpServer(warden, { onError: (e) => warn(`mcp: ${e instanceof Error ? e.message : String(e)}`) });
       const transport = new StdioServerTransport();
-      let stop = (): void => undefined;
-      const stopped = new Promise<void>((resolve) => (stop = resolve));
+      const { stopped, stop } = waitForStop();
       transport.onclose = stop;
       process.stdin.once('end', stop);
-      for (const signal of STOP_SIGNALS) process.once(signal, stop);
       await server.connect(transport);
       // Plugins changed in the plugins directory or by `warden plugin …` in another shell are picked up.
       const stopWatching = warden.watch();
@@ -44,8 +41,6 @@ export const mcpCommand: Command = {
       const tools = warden.tools();
       process.stderr.write(`warden mcp: serving ${tools.length} tool${tools.length === 1 ? '' : 's'} of ${new Set(tools.map((t) => t.plugin)).size} plugin(s) over stdio\n`);
       await stopped;
-      // A second Ctrl-C while plugins shut down kills the process the usual way.
-      for (const signal of STOP_SIGNALS) process.off(signal, stop);
       process.stdin.off('end', stop);
       await server.close();
     } finally {

@@ -6,8 +6,7 @@ import { STATE_OPTIONS, flag, str, strs, type Command } from './command.js';
 import { installExamples } from './examples.js';
 import { openWarden } from './open.js';
 import { UsageError, warn } from './output.js';
-
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+import { waitForStop } from './stop.js';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -48,9 +47,7 @@ export const serveCommand: Command = {
       });
       const stopWatching = warden.watch();
       // Before the banner: whoever reads it may stop us at once.
-      let stop = (): void => undefined;
-      const stopped = new Promise<void>((resolve) => (stop = resolve));
-      for (const signal of STOP_SIGNALS) process.once(signal, stop);
+      const { stopped } = waitForStop();
       process.stdout.write(`warden serve: listening on ${gateway.url}\n  web UI  ${gateway.url}/\n  API     ${gateway.url}/api (see ${gateway.url}/api/openapi.json)\n  MCP     ${gateway.url}/mcp\n`);
       if (gateway.newToken) {
         process.stdout.write(`admin token (shown once; only its hash is kept): ${gateway.newToken}\n`);
@@ -59,8 +56,6 @@ export const serveCommand: Command = {
         process.stdout.write('sign in with the admin token printed on the first start (lost it? run `warden serve --reset-token`)\n');
       }
       await stopped;
-      // A second Ctrl-C while plugins shut down kills the process the usual way.
-      for (const signal of STOP_SIGNALS) process.off(signal, stop);
       process.stdout.write('warden serve: stopping\n');
       stopWatching();
       await gateway.close();

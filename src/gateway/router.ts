@@ -75,7 +75,7 @@ interface Compiled {
 export class RouteTable {
   readonly #compiled: Compiled[];
 
-  constructor(readonly routes: readonly Route[]) {
+  constructor(routes: readonly Route[]) {
     const compiled = routes.map((route) => ({
       route,
       parts: segments(route.path).map((p) => (p.startsWith(':') ? { param: p.slice(1) } : { literal: p })),
