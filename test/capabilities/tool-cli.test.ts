@@ -12,6 +12,7 @@ import { createSqliteStore, type StateStore } from '../../src/storage/index.js';
 import { rejectsWithCode } from '../helpers/errors.js';
 import { fixture } from '../helpers/fixture.js';
 import { tempDirs } from '../storage/sqlite-helpers.js';
+import { until } from '../helpers/until.js';
 
 const dirs = tempDirs();
 const host = createHost();
@@ -119,11 +120,11 @@ describe('tool', () => {
     const caller = await load('cs-a', [{ tool: ['cs-spin.spin_tool'] }], ['tool:cs-spin.spin_tool'], { tools: createToolRouter(plugins), limits: minute });
     const stop = new AbortController();
     const pending = caller.call('delegate', 'cs-spin.spin_tool x', { signal: stop.signal, delegation: { chain: [], deadline: Date.now() + 60_000 } });
-    for (let i = 0; i < 400 && spinner.stats().busy === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await until(() => spinner.stats().busy > 0);
     stop.abort();
     await rejectsWithCode(pending, 'CANCELLED');
     // Well before the callee's one-minute deadline, its instance was stopped too.
-    for (let i = 0; i < 400 && spinner.stats().discarded === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await until(() => spinner.stats().discarded > 0);
     assert.deepEqual([spinner.stats().discarded, spinner.stats().busy], [1, 0]);
   });
 

@@ -10,6 +10,7 @@ import { createMcpServer } from '../../src/mcp/index.js';
 import { writePluginDir } from '../helpers/plugin-dir.js';
 import { CLIENT_INFO } from '../mcp/suite.js';
 import { startGateway, type TestGateway } from './client.js';
+import { until } from '../helpers/until.js';
 
 let g: TestGateway;
 
@@ -21,13 +22,13 @@ async function discarded(): Promise<number> {
 /** Waits (at most 20 s) until `spinner` is running a call. */
 async function untilBusy(): Promise<void> {
   const { plugin } = (await g.warden.ensureLoaded('spinner'))!;
-  for (let i = 0; i < 400 && plugin.stats().busy === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  await until(() => plugin.stats().busy > 0);
   assert.equal(plugin.stats().busy, 1);
 }
 
 /** Waits (at most 20 s) until `spinner` has discarded `n` instances. */
 async function untilDiscarded(n: number): Promise<void> {
-  for (let i = 0; i < 400 && (await discarded()) < n; i++) await new Promise((r) => setTimeout(r, 50));
+  await until(async () => (await discarded()) >= n);
   assert.equal(await discarded(), n);
 }
 

@@ -15,6 +15,7 @@ import { createMcpHttpHandler, wardenToolSource, type McpHttpHandler, type McpHt
 import { writePluginDir } from '../helpers/plugin-dir.js';
 import { TEST_VAULT_KEY, tempDirs } from '../storage/sqlite-helpers.js';
 import { CLIENT_INFO, SUITE_TOOLS, call, installSuitePlugins, mcpToolSuite, textOf } from './suite.js';
+import { until } from '../helpers/until.js';
 
 const dirs = tempDirs();
 const closers: (() => Promise<unknown>)[] = [];
@@ -164,7 +165,7 @@ describe('MCP over Streamable HTTP: sessions', () => {
     const { transport } = await connect(url);
     // The client's GET stream keeps the session busy; once it is gone the session is idle.
     await transport.close();
-    for (let i = 0; i < 50 && handler.sessionCount > 0; i++) await sleep(20);
+    await until(() => handler.sessionCount === 0, { timeoutMs: 1000, stepMs: 20 });
     assert.equal(handler.sessionCount, 0);
   });
 

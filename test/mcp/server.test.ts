@@ -12,6 +12,7 @@ import type { Warden } from '../../src/warden/index.js';
 import { WardenError } from '../../src/errors.js';
 import { rejectsWithCode } from '../helpers/errors.js';
 import { CLIENT_INFO, call, textOf } from './suite.js';
+import { until } from '../helpers/until.js';
 
 /** A tool source whose calls are whatever `onCall` does; `change` swaps the tool set. */
 function fakeSource(onCall: (input: unknown, options: SourceCallOptions) => Promise<{ bytes: Uint8Array }>) {
@@ -122,7 +123,7 @@ describe('wardenToolSource', () => {
     let fired = 0;
     const stop = source.onToolsChanged(() => fired++);
     current = [];
-    for (let i = 0; i < 200 && fired === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await until(() => fired > 0, { timeoutMs: 1000, stepMs: 5 });
     assert.equal(fired, 1);
     stop();
     current = tools;

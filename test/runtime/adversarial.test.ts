@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { createHost, type WardenError, type Plugin } from '../../src/index.js';
 import { rejectsWithCode } from '../helpers/errors.js';
 import { fixture } from '../helpers/fixture.js';
+import { until } from '../helpers/until.js';
 
 const host = createHost();
 let canary: Plugin;
@@ -40,7 +41,7 @@ describe('CPU and time', () => {
     const plugin = await host.load(fixture('spin'), { limits: { timeoutMs: 200 } });
     await withCanary(() => rejectsWithCode(plugin.call('spin'), 'TIMEOUT'));
     // Replaced without waiting for a call.
-    for (let i = 0; i < 200 && plugin.stats().instances === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await until(() => plugin.stats().instances > 0, { timeoutMs: 2000, stepMs: 10 });
     assert.equal(plugin.stats().instances, 1);
     assert.equal((await plugin.call('ok')).text(), 'ok');
     assert.equal(plugin.stats().discarded, 1);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createHost, WardenError, type LogRecord } from '../../src/index.js';
+import { until } from '../helpers/until.js';
 
 const probe = readFileSync(new URL('../../fixtures/wasi_probe.wasm', import.meta.url));
 const host = createHost();
@@ -91,7 +92,7 @@ describe('WASI in instance workers', () => {
     const { error, logs } = await run(['hold', '20'], { dir, timeoutMs: 300 });
     assert.equal(error?.code, 'TIMEOUT');
     assert.match(text(logs, 'info'), /holding 20/);
-    for (let i = 0; i < 50 && openFds() > before + 5; i++) await new Promise((r) => setTimeout(r, 20));
+    await until(() => openFds() <= before + 5, { timeoutMs: 1000, stepMs: 20 });
     assert.ok(openFds() < before + 20, `${openFds() - before} descriptors leaked`);
   });
 });

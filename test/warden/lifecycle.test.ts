@@ -10,6 +10,7 @@ import { fixture } from '../helpers/fixture.js';
 import { rejectsWithCode } from '../helpers/errors.js';
 import { writePluginDir } from '../helpers/plugin-dir.js';
 import { wardenHarness } from '../helpers/warden.js';
+import { until } from '../helpers/until.js';
 
 const { dirs, open } = wardenHarness();
 
@@ -93,10 +94,10 @@ describe('changes made by another process', () => {
     await cli.enable('shared');
     const stop = server.watch({ syncMs: 50 });
     try {
-      for (let i = 0; i < 100 && !(await server.list())[0]?.loaded; i++) await sleep(50);
+      await until(async () => (await server.list())[0]?.loaded === true, { timeoutMs: 5000 });
       assert.equal((await server.call('shared', 'kv_get', 'a')).text(), '1');
       await cli.remove('shared');
-      for (let i = 0; i < 100 && server.tools().length > 0; i++) await sleep(50);
+      await until(() => server.tools().length === 0, { timeoutMs: 5000 });
       assert.deepEqual(server.tools(), []);
     } finally {
       stop();
