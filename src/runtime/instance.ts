@@ -9,7 +9,8 @@ import type { Worker } from 'node:worker_threads';
 import { WardenError, type SerializedError } from '../errors.js';
 import type { Delegation } from './host-call-context.js';
 import { serveHttp, serveUserFunction } from './host-calls.js';
-import { cancelled } from './cancel.js';
+import { cancelled, onAbort } from './cancel.js';
+import { threadDoorbell } from './doorbell.js';
 import type { HttpPolicy } from './http/http-client.js';
 import { createKernelMemory, Kernel, kernelModule } from './kernel/kernel.js';
 import type { LinkPlan } from './link-plan.js';
@@ -123,8 +124,8 @@ export class Instance {
     this.#deliverLogs();
     // Node closes the host files the worker's WASI shim still held (trackUnmanagedFds).
     void this.#worker.terminate();
-    // Wake our own waitAsync so the pending call sees the death at once.
-    Atomics.notify(this.#ctl, Ctl.ToMain);
+    // Wake our own wait so the pending call sees the death at once.
+    threadDoorbell().interrupt(this.#ctl);
   }
 
   /** Runs export `exportIndex` with `input`; settles by `call.deadline` (ms since epoch) at the latest. */
@@ -181,8 +182,7 @@ export class Instance {
         data: { plugin: name, timeoutMs: ms },
       }));
     }, ms);
-    const cancel = (): void => this.kill(cancelled(name));
-    signal?.addEventListener('abort', cancel, { once: true });
+    const stopListening = signal && onAbort(signal, () => this.kill(cancelled(name)));
     try {
       for (;;) {
         const state = await this.#next();
@@ -200,7 +200,7 @@ export class Instance {
       return outcome;
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', cancel);
+      stopListening?.();
     }
   }
 
@@ -226,8 +226,7 @@ export class Instance {
         Atomics.store(ctl, Ctl.ToMain, ToMain.None);
         return state as ToMain;
       }
-      const wait = Atomics.waitAsync(ctl, Ctl.ToMain, ToMain.None);
-      if (wait.async) await wait.value;
+      await threadDoorbell().wait(ctl);
     }
   }
 

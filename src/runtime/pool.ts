@@ -6,7 +6,7 @@
  * times out on every call cannot make the host spawn workers in a hot loop.
  */
 import { WardenError } from '../errors.js';
-import { cancelled } from './cancel.js';
+import { cancelled, onAbort } from './cancel.js';
 import type { Instance } from './instance.js';
 
 export interface PoolOptions {
@@ -34,9 +34,13 @@ export interface PoolStats {
 interface Waiter {
   resolve(instance: Instance): void;
   reject(error: WardenError): void;
-  /** Stops the waiter's deadline timer and abort listener: it got an instance or an error. */
+  /** When it gives up waiting (ms since the epoch). */
+  deadline: number;
+  /** Stops the waiter's abort listener: it got an instance or an error. */
   detach(): void;
 }
+
+const noop = (): void => undefined;
 
 /** Failures in a row before backoff starts, and its bounds in ms. */
 const BACKOFF_AFTER = 3;
@@ -55,6 +59,9 @@ export class InstancePool {
   #started = 0;
   #failedStarts = 0;
   #discarded = 0;
+  /** One timer for the whole queue, due at the earliest waiter's deadline. */
+  #expiry: NodeJS.Timeout | undefined;
+  #expiryAt = Infinity;
 
   constructor(spawn: () => Promise<Instance>, opts: PoolOptions) {
     this.#spawn = spawn;
@@ -88,24 +95,39 @@ export class InstancePool {
       }));
     }
     return new Promise<Instance>((resolve, reject) => {
-      const leave = (error: WardenError): void => {
-        waiter.detach();
+      const stopListening = signal && onAbort(signal, () => {
         this.#remove(waiter);
-        reject(error);
-      };
-      const timer = setTimeout(() => leave(new WardenError('TIMEOUT', `plugin ${this.#opts.name}: no instance became free before the call's deadline`)), Math.max(0, deadline - Date.now()));
-      const onAbort = (): void => leave(cancelled(this.#opts.name));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const waiter: Waiter = {
-        resolve, reject,
-        detach: () => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-        },
-      };
+        reject(cancelled(this.#opts.name));
+      });
+      const waiter: Waiter = { resolve, reject, deadline, detach: stopListening ?? noop };
       this.#waiters.push(waiter);
+      if (deadline < this.#expiryAt) this.#armExpiry(deadline);
       this.#pump();
     });
+  }
+
+  /** Rejects the waiters whose deadline passed, then re-arms for the earliest one left. */
+  #expire(): void {
+    this.#expiry = undefined;
+    this.#expiryAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const w of [...this.#waiters]) {
+      if (w.deadline <= now) {
+        w.detach();
+        this.#remove(w);
+        w.reject(new WardenError('TIMEOUT', `plugin ${this.#opts.name}: no instance became free before the call's deadline`));
+      } else if (w.deadline < next) {
+        next = w.deadline;
+      }
+    }
+    if (next !== Infinity) this.#armExpiry(next);
+  }
+
+  #armExpiry(at: number): void {
+    clearTimeout(this.#expiry);
+    this.#expiryAt = at;
+    this.#expiry = setTimeout(() => this.#expire(), Math.max(0, at - Date.now()));
   }
 
   /** Returns an instance after a call; `failed` counts towards the backoff. */
@@ -125,6 +147,7 @@ export class InstancePool {
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#expiry);
     for (const w of this.#waiters.splice(0)) {
       w.detach();
       w.reject(new WardenError('CLOSED', `plugin ${this.#opts.name} was closed`));
@@ -146,6 +169,15 @@ export class InstancePool {
   #remove(w: Waiter): void {
     const at = this.#waiters.indexOf(w);
     if (at >= 0) this.#waiters.splice(at, 1);
+    this.#disarmIfEmpty();
+  }
+
+  /** An empty queue holds no timer (it would keep the process up until a deadline nobody waits for). */
+  #disarmIfEmpty(): void {
+    if (this.#waiters.length > 0 || !this.#expiry) return;
+    clearTimeout(this.#expiry);
+    this.#expiry = undefined;
+    this.#expiryAt = Infinity;
   }
 
   #pump(): void {
@@ -156,6 +188,7 @@ export class InstancePool {
       w.detach();
       w.resolve(idle);
     }
+    this.#disarmIfEmpty();
     while (this.#waiters.length > this.#starting && this.#all.size + this.#starting < this.#opts.max && !this.#closed) {
       this.#startOne();
     }
@@ -183,6 +216,7 @@ export class InstancePool {
           w.detach();
           w.reject(e as WardenError);
         }
+        this.#disarmIfEmpty();
       }
       this.#pump();
     };

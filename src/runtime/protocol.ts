@@ -1,9 +1,9 @@
 /**
  * The contract between the main thread and an instance worker. Calls never go through
  * postMessage: the two sides share a small control block (a SharedArrayBuffer) and the kernel
- * memory, and wake each other with Atomics.notify. One side writes, then flips a state word and
- * notifies; the other reads only after it has seen the flip, so every plain read is ordered after
- * the matching write.
+ * memory. One side writes, then flips a state word; the other reads only after it has seen the
+ * flip, so every plain read is ordered after the matching write. The main thread wakes a worker
+ * with Atomics.notify on ToWorker; workers ring the main thread's doorbell (doorbell.ts).
  */
 import type { SerializedError } from '../errors.js';
 import type { FuncType } from './wasm/module-info.js';

@@ -7,6 +7,7 @@
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { WardenError } from '../errors.js';
+import { threadDoorbell } from './doorbell.js';
 import { CONTROL_BYTES, Ctl, ToMain } from './protocol.js';
 
 const WORKER_URL = new URL('./worker/worker-main.js', import.meta.url);
@@ -16,6 +17,8 @@ const BOOT_TIMEOUT_MS = 30_000;
 /** What a worker receives at spawn: its control block and the port its plugin will arrive on. */
 export interface WorkerBootData {
   control: SharedArrayBuffer;
+  /** The main thread's doorbell, rung after every flip of ToMain (see doorbell.ts). */
+  doorbell: SharedArrayBuffer;
   port: MessagePort;
 }
 
@@ -31,9 +34,10 @@ export class WorkerThread {
   /** Spawns a worker and resolves once its code is loaded and it waits for a plugin. */
   static async boot(heapMb: number): Promise<WorkerThread> {
     const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const doorbell = threadDoorbell();
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(WORKER_URL, {
-      workerData: { control, port: port2 } satisfies WorkerBootData,
+      workerData: { control, doorbell: doorbell.buffer, port: port2 } satisfies WorkerBootData,
       transferList: [port2],
       // Plugin threads inherit nothing from the host process: no flags, no environment.
       execArgv: [],
@@ -49,7 +53,7 @@ export class WorkerThread {
     let failure: Error | undefined;
     const onError = (e: Error): void => {
       failure = e;
-      Atomics.notify(ctl, Ctl.ToMain);
+      doorbell.interrupt(ctl);
     };
     worker.once('error', onError);
     worker.once('exit', onError);
@@ -57,8 +61,7 @@ export class WorkerThread {
     try {
       while (Atomics.load(ctl, Ctl.ToMain) !== ToMain.Booted) {
         if (failure) throw new WardenError('WORKER_CRASHED', `worker thread failed to boot: ${failure.message}`, { cause: failure });
-        const wait = Atomics.waitAsync(ctl, Ctl.ToMain, ToMain.None);
-        if (wait.async) await wait.value;
+        await doorbell.wait(ctl);
       }
       Atomics.store(ctl, Ctl.ToMain, ToMain.None);
     } catch (e) {

@@ -8,18 +8,21 @@
  * have caught restores the full spin. They never poll with a timeout: every wake-up is a real
  * Atomics.notify.
  */
+import { ring } from '../doorbell.js';
 import { Ctl, MAILBOX_OFFSET, SLOTS_OFFSET, ToMain, ToWorker } from '../protocol.js';
 
 export class WorkerChannel {
   readonly ctl: Int32Array;
   readonly slots: DataView;
+  readonly #bell: Int32Array;
   /** Longest spin before sleeping, in ms; 0 until the plugin's settings arrive. */
   #spinMs = 0;
   /** The spin of the next wait, in ms, per awaited state (Call, HostReply…). */
   readonly #budget = new Float64Array(8);
 
-  constructor(readonly control: SharedArrayBuffer) {
+  constructor(readonly control: SharedArrayBuffer, doorbell: SharedArrayBuffer) {
     this.ctl = new Int32Array(control);
+    this.#bell = new Int32Array(doorbell);
     this.slots = new DataView(control, SLOTS_OFFSET, MAILBOX_OFFSET - SLOTS_OFFSET);
   }
 
@@ -49,7 +52,7 @@ export class WorkerChannel {
   /** Tells the main thread something happened (ready, done, host call). */
   signal(state: ToMain): void {
     Atomics.store(this.ctl, Ctl.ToMain, state);
-    Atomics.notify(this.ctl, Ctl.ToMain);
+    ring(this.#bell);
   }
 
   /** Runs host function `fn` on the main thread and blocks until it answers. True when it failed. */

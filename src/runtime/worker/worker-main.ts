@@ -32,7 +32,7 @@ function awaitPlugin(): WorkerInit {
 }
 
 const boot = workerData as WorkerBootData;
-const channel = new WorkerChannel(boot.control);
+const channel = new WorkerChannel(boot.control, boot.doorbell);
 const init = awaitPlugin();
 channel.spinMicros = init.spinMicros;
 const kernel = new Kernel(init.kernelModule, init.kernelMemory);
