@@ -4,7 +4,7 @@
  * cross-site requests refused by Origin and Sec-Fetch-Site; and a custom header required on
  * state-changing calls made with the session cookie (a form or `text/plain` post cannot set it).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders } from 'node:http';
 import type { Principal } from './router.js';
 import { ApiError } from './status.js';
 
@@ -25,15 +25,53 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Sets the headers every response carries; `/api` and `/healthz` answers are never cached. */
-export function setSecurityHeaders(res: ServerResponse, path: string): void {
-  res.setHeader('content-security-policy', CSP);
-  res.setHeader('x-content-type-options', 'nosniff');
-  res.setHeader('referrer-policy', 'no-referrer');
-  res.setHeader('x-frame-options', 'DENY');
-  res.setHeader('cross-origin-opener-policy', 'same-origin');
-  res.setHeader('cross-origin-resource-policy', 'same-origin');
-  if (path.startsWith('/api') || path === '/healthz') res.setHeader('cache-control', 'no-store');
+const PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-security-policy': CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+});
+/** `/api` and `/healthz` answers are never cached. */
+const API_HEADERS: Readonly<Record<string, string>> = Object.freeze({ ...PAGE_HEADERS, 'cache-control': 'no-store' });
+
+/** The headers every response to `url` carries unless it sets its own value. */
+export function securityHeaders(url: string): Readonly<Record<string, string>> {
+  return url.startsWith('/api') || url.startsWith('/healthz') ? API_HEADERS : PAGE_HEADERS;
+}
+
+/**
+ * The gateway's responses: whoever writes the head (a route, the error handler, the MCP
+ * transport, Node itself for an implicit head), the security headers go with it. They are merged
+ * into the one header object passed to `writeHead`: setting them one by one costs ~10 µs a
+ * request, a tenth of a REST call's budget. A value the response already set wins.
+ */
+export class SecureResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+  override writeHead(statusCode: number, reason?: string | OutgoingHttpHeaders | OutgoingHttpHeader[], headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this {
+    let given = headers;
+    if (typeof reason !== 'string') {
+      given = reason;
+      reason = undefined;
+    }
+    const merged = this.#withSecurity(given);
+    return reason === undefined ? super.writeHead(statusCode, merged) : super.writeHead(statusCode, reason, merged);
+  }
+
+  #withSecurity(given: OutgoingHttpHeaders | OutgoingHttpHeader[] | undefined): OutgoingHttpHeaders | OutgoingHttpHeader[] {
+    const security = securityHeaders(this.req.url ?? '');
+    if (Array.isArray(given)) {
+      // Raw pairs come flat ([name, value, name, value…]) or as [name, value] arrays.
+      const names = Array.isArray(given[0]) ? given.map((pair) => (pair as string[])[0]) : given.filter((_, i) => i % 2 === 0);
+      const named = new Set(names.map((name) => String(name).toLowerCase()));
+      for (const name in security) if (!named.has(name) && !this.hasHeader(name)) this.setHeader(name, security[name]!);
+      return given;
+    }
+    const merged: OutgoingHttpHeaders = {};
+    for (const name in security) if (!this.hasHeader(name)) merged[name] = security[name];
+    for (const name in given) merged[name.toLowerCase()] = given[name];
+    return merged;
+  }
 }
 
 const HOST_HEADER = /^[A-Za-z0-9.:[\]-]{1,255}$/;

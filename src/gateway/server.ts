@@ -15,7 +15,7 @@ import { Authenticator, ensureAdminToken, type SessionOptions } from './auth.js'
 import { RouteTable, type Reply, type Route } from './router.js';
 import { apiRoutes } from './routes/index.js';
 import type { EventStreams } from './routes/events.js';
-import { checkCsrfHeader, checkSameSite, DEFAULT_ALLOWED_HOSTS, HostCheck, setSecurityHeaders } from './security.js';
+import { checkCsrfHeader, checkSameSite, DEFAULT_ALLOWED_HOSTS, HostCheck, SecureResponse } from './security.js';
 import { PackageStages, type StageOptions } from './stages.js';
 import { ApiError, errorResponse } from './status.js';
 import { isUiPath, loadStaticFiles } from './ui/static-files.js';
@@ -75,7 +75,6 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const target = parseTarget(req.url);
     const path = target?.pathname ?? '';
-    setSecurityHeaders(res, path);
     hosts.check(req);
     if (path === '/mcp') {
       await auth.require(req, res);
@@ -101,7 +100,7 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
     if (reply) json(res, reply);
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ ServerResponse: SecureResponse }, (req, res) => {
     handle(req, res).catch((e: unknown) => {
       const { status, headers, body, bug } = errorResponse(e);
       if (bug) onError(e);

@@ -5,7 +5,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ensureAdminToken, TOKEN_FILE } from '../../src/gateway/auth.js';
-import { signIn, startGateway, type TestGateway } from './client.js';
+import { request } from 'node:http';
+import { signIn, startGateway, type Res, type TestGateway } from './client.js';
 
 let g: TestGateway;
 before(async () => {
@@ -100,15 +101,29 @@ describe('gateway auth', () => {
   });
 
   it('sets the security headers and a strict CSP on every response, no-store on /api', async () => {
-    for (const path of ['/', '/api/plugins', '/healthz', '/nowhere']) {
-      const r = await g.req('GET', path);
+    const mcpInit = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+    const responses: [string, Res][] = [
+      ...await Promise.all(['/', '/ui/app.js', '/api/plugins', '/healthz', '/nowhere'].map(async (path) => [path, await g.req('GET', path)] as [string, Res])),
+      ['401', await g.req('GET', '/api/plugins', { auth: false })],
+      ['405', await g.req('POST', '/healthz')],
+      // Written by the MCP SDK's transport, not by the gateway's own code.
+      ['/mcp', await g.req('POST', '/mcp', { body: mcpInit, headers: { accept: 'application/json, text/event-stream' } })],
+      ['/api/events', await eventStreamHead()],
+    ];
+    for (const [what, r] of responses) {
       const csp = String(r.headers['content-security-policy']);
-      assert.match(csp, /default-src 'self'/, path);
-      assert.match(csp, /frame-ancestors 'none'/, path);
-      assert.equal(r.headers['x-content-type-options'], 'nosniff', path);
-      assert.equal(r.headers['referrer-policy'], 'no-referrer', path);
+      assert.match(csp, /default-src 'self'/, what);
+      assert.match(csp, /frame-ancestors 'none'/, what);
+      assert.equal(r.headers['x-content-type-options'], 'nosniff', what);
+      assert.equal(r.headers['referrer-policy'], 'no-referrer', what);
+      assert.equal(r.headers['x-frame-options'], 'DENY', what);
     }
-    assert.equal((await g.req('GET', '/api/plugins')).headers['cache-control'], 'no-store');
+    const byPath = new Map(responses);
+    assert.equal(byPath.get('/api/plugins')!.headers['cache-control'], 'no-store');
+    assert.equal(byPath.get('401')!.headers['cache-control'], 'no-store');
+    // A response's own value wins, once: not joined with the default.
+    assert.equal(byPath.get('/ui/app.js')!.headers['cache-control'], 'no-cache');
+    assert.equal(byPath.get('/api/events')!.headers['cache-control'], 'no-store');
   });
 
   it('serves the UI login page and /healthz without a token', async () => {
@@ -128,3 +143,15 @@ describe('gateway auth', () => {
     assert.ok(reset.created && reset.created !== other.token);
   });
 });
+
+/** The head of an event stream (the stream itself is closed at once). */
+function eventStreamHead(): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    const r = request({ host: '127.0.0.1', port: g.port, path: '/api/events', headers: { host: `127.0.0.1:${g.port}`, authorization: `Bearer ${g.token}` } }, (res) => {
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, text: '', body: undefined });
+      res.destroy();
+    });
+    r.on('error', reject);
+    r.end();
+  });
+}
