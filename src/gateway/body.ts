@@ -72,6 +72,14 @@ export async function saveBody(req: IncomingMessage, file: string, max = UPLOAD_
  * `text/plain` body from another site never reaches a handler.
  */
 export async function readJson(req: IncomingMessage): Promise<unknown> {
+  return (await readJsonBody(req))?.value;
+}
+
+/**
+ * The JSON body parsed, with its bytes (without a byte-order mark) for a caller that passes them
+ * on as they came; undefined when the body is empty.
+ */
+export async function readJsonBody(req: IncomingMessage): Promise<{ value: unknown; bytes: Uint8Array } | undefined> {
   const bytes = await readBody(req);
   if (bytes.length === 0) return undefined;
   if (mediaType(req) !== 'application/json') throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'send the body as Content-Type: application/json');
@@ -81,11 +89,14 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new ApiError('INVALID_ARGUMENT', 'the body is not valid UTF-8');
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     throw new ApiError('INVALID_ARGUMENT', `the body is not valid JSON (${(e as Error).message})`);
   }
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return { value, bytes: bom ? bytes.subarray(3) : bytes };
 }
 
 /** The JSON body, which must be an object (not an array, not null). */

@@ -93,7 +93,7 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
     if (!path.startsWith('/api/')) throw new ApiError('NOT_FOUND', `nothing at ${path.slice(0, 200)}`);
     checkSameSite(req, allowedOrigins);
     const { route, params } = routes.match(req.method ?? '', path);
-    const principal = await (route.auth === 'none' ? auth.identify(req, res) : auth.require(req, res));
+    const principal = auth.bearer(req) ?? await (route.auth === 'none' ? auth.identify(req, res) : auth.require(req, res));
     checkCsrfHeader(req, principal);
     const query = target!.searchParams;
     const reply = await route.handle({ req, res, params, query, warden, principal });

@@ -3,6 +3,7 @@
 // (a denied capability is a 403 PERMISSION_DENIED), audit paging, doctor, remove.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { writePluginDir } from '../helpers/plugin-dir.js';
 import { kvPluginDir, startGateway, tgzOf, UPLOAD, type TestGateway } from './client.js';
 
 let g: TestGateway;
@@ -98,6 +99,22 @@ describe('gateway: plugins, tools, config, grants', () => {
     assert.deepEqual([badJson.status, badJson.body.error.code], [400, 'INVALID_ARGUMENT']);
     const tools = await g.req('GET', '/api/tools');
     assert.ok(tools.body.tools.some((t: { plugin: string; name: string }) => t.plugin === 'notes' && t.name === 'kv_get'));
+  });
+
+  it('passes a tool the JSON body as sent (without a byte-order mark), a JSON string as its text, nothing when empty', async () => {
+    await g.warden.install(writePluginDir(g.dirs.make(), { name: 'echoes', fixture: 'echo', tools: ['echo'] }));
+    const call = (body: string | Uint8Array) => g.req('POST', '/api/plugins/echoes/tools/echo', { body, headers: { 'content-type': 'application/json' } });
+    const object = await call('{ "b": [1, 2.5e3],\n "a": {"c": "\\u00e9"} }');
+    assert.deepEqual([object.status, object.body.format, object.body.output], [200, 'json', { b: [1, 2500], a: { c: 'é' } }]);
+    const bom = await call(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[1]')]));
+    assert.deepEqual([bom.status, bom.body.format, bom.body.output], [200, 'json', [1]]);
+    const text = await call('"héllo"');
+    assert.deepEqual([text.body.format, text.body.output], ['text', 'héllo']);
+    const number = await call('7');
+    assert.deepEqual([number.body.format, number.body.output], ['json', 7]);
+    const empty = await call('');
+    assert.deepEqual([empty.status, empty.body.format, empty.body.output], [200, 'text', '']);
+    await g.warden.remove('echoes');
   });
 
   it('patches config: typed values set, null unsets, a wrong type or unknown key is 400 and nothing is written', async () => {

@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { PluginOutput } from '../../runtime/plugin-output.js';
 import { freezeContext, type CallInput } from '../../runtime/plugin.js';
-import { readJson } from '../body.js';
+import { readJsonBody } from '../body.js';
 import type { Route } from '../router.js';
 import { pluginIdParam, toolParam } from './params.js';
 
@@ -65,7 +65,9 @@ export const toolRoutes: Route[] = [
     handle: async ({ warden, params, req }) => {
       const id = pluginIdParam(params);
       const tool = toolParam(params);
-      const input = (await readJson(req)) as CallInput;
+      const body = await readJsonBody(req);
+      // A JSON string is passed as its text; anything else as the JSON the client sent.
+      const input: CallInput = typeof body?.value === 'string' ? body.value : body?.bytes;
       const output = await warden.call(id, tool, input, { context: API_CALL_CONTEXT, signal: hangUpSignal(req) });
       return { body: { plugin: id, tool, ...outputBody(output), context: API_CALL_CONTEXT } };
     },
