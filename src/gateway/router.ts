@@ -62,6 +62,15 @@ function decode(segment: string): string {
   }
 }
 
+/** Whether `parts` (as many as `pattern`) fit the pattern: equal literals, non-empty parameters. */
+function fits(pattern: Compiled['parts'], parts: string[]): boolean {
+  for (let i = 0; i < pattern.length; i++) {
+    const literal = pattern[i]!.literal;
+    if (literal !== undefined ? literal !== parts[i] : parts[i]!.length === 0) return false;
+  }
+  return true;
+}
+
 /** A route's pattern split once: each segment a literal, or a parameter name (`param`). */
 interface Compiled {
   route: Route;
@@ -73,7 +82,8 @@ interface Compiled {
  * over a parameter (`/plugins/inspect` before `/plugins/:id`).
  */
 export class RouteTable {
-  readonly #compiled: Compiled[];
+  /** The compiled routes by their number of segments (a path only ever matches its own length). */
+  readonly #byLength = new Map<number, Compiled[]>();
 
   constructor(routes: readonly Route[]) {
     const compiled = routes.map((route) => ({
@@ -81,7 +91,11 @@ export class RouteTable {
       parts: segments(route.path).map((p) => (p.startsWith(':') ? { param: p.slice(1) } : { literal: p })),
     }));
     const literals = (c: Compiled): number => c.parts.filter((p) => p.literal !== undefined).length;
-    this.#compiled = compiled.sort((a, b) => literals(b) - literals(a));
+    for (const c of compiled.sort((a, b) => literals(b) - literals(a))) {
+      const same = this.#byLength.get(c.parts.length) ?? [];
+      same.push(c);
+      this.#byLength.set(c.parts.length, same);
+    }
   }
 
   /**
@@ -91,16 +105,17 @@ export class RouteTable {
   match(method: string, path: string): Match {
     const parts = segments(path);
     const allowed: Method[] = [];
-    for (const { route, parts: pattern } of this.#compiled) {
-      if (pattern.length !== parts.length || !pattern.every((p, i) => (p.literal !== undefined ? p.literal === parts[i] : parts[i]!.length > 0))) continue;
+    for (const { route, parts: pattern } of this.#byLength.get(parts.length) ?? []) {
+      if (!fits(pattern, parts)) continue;
       if (route.method !== method) {
         allowed.push(route.method);
         continue;
       }
       const params: Record<string, string> = Object.create(null);
-      pattern.forEach((p, i) => {
-        if (p.param !== undefined) params[p.param] = decode(parts[i]!);
-      });
+      for (let i = 0; i < pattern.length; i++) {
+        const name = pattern[i]!.param;
+        if (name !== undefined) params[name] = decode(parts[i]!);
+      }
       return { route, params };
     }
     if (allowed.length === 0) throw new ApiError('NOT_FOUND', `no API route ${path}: see /api/openapi.json`);

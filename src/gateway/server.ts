@@ -138,8 +138,13 @@ export async function createGateway(warden: Warden, options: GatewayOptions = {}
   };
 }
 
-/** The request target as a URL (path and query), or undefined when it is malformed. */
-function parseTarget(url: string | undefined): URL | undefined {
+/** A target with nothing to normalise: non-empty segments of letters, digits, `-` and `_`. */
+const PLAIN_TARGET = /^(?:\/[\w-]+)*\/?$/;
+
+/** The request target's path and query, or undefined when it is malformed. */
+function parseTarget(url: string | undefined): Pick<URL, 'pathname' | 'searchParams'> | undefined {
+  // The usual API call needs no URL parser (~1.3 µs): no escapes, dot segments or query.
+  if (url !== undefined && PLAIN_TARGET.test(url)) return { pathname: url, searchParams: new URLSearchParams() };
   try {
     return new URL(url ?? '/', 'http://localhost');
   } catch {
