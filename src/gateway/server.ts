@@ -6,7 +6,7 @@
  * of their code (see status.ts), a bug as 500 `INTERNAL` with no details.
  */
 import { rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createMcpHttpHandler } from '../mcp/http.js';
@@ -161,7 +161,10 @@ function onlyGet(req: IncomingMessage): Reply | undefined {
 
 function json(res: ServerResponse, reply: Reply): void {
   const text = JSON.stringify(reply.body);
-  res.writeHead(reply.status ?? 200, { ...reply.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  const headers: OutgoingHttpHeaders = reply.headers ? { ...reply.headers } : {};
+  headers['content-type'] = 'application/json; charset=utf-8';
+  headers['content-length'] = Buffer.byteLength(text);
+  res.writeHead(reply.status ?? 200, headers);
   res.end(text);
 }
 

@@ -39,6 +39,8 @@ import { watchPluginsDir, type StopWatching } from './watch.js';
 const HOOKS = { enable: 'on_enable', disable: 'on_disable' } as const;
 /** Plugins loaded at once by `open`. */
 const OPEN_CONCURRENCY = 4;
+/** The delegation chain of a top-level call: no callers above it. */
+const NO_CALLERS: readonly string[] = Object.freeze([]);
 
 /** Runs `fn` over `items`, at most `limit` at a time. */
 async function inBatches<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -331,7 +333,8 @@ export class Warden extends WardenEmitter {
     }
     if (!loaded.tools.has(tool)) throw new WardenError('NOT_FOUND', `plugin ${id} has no tool "${tool}" (its tools: ${[...loaded.tools].join(', ') || 'none'})`);
     const timeoutMs = options.timeoutMs ?? loaded.plugin.limits.timeoutMs;
-    return await this.#serving.call(id, tool, input, { ...options, timeoutMs, delegation: { chain: [], deadline: Date.now() + timeoutMs } });
+    const delegation = { chain: NO_CALLERS, deadline: Date.now() + timeoutMs };
+    return await this.#serving.call(id, tool, input, { timeoutMs, context: options.context, signal: options.signal, delegation });
   }
 
   /** The loaded plugin `id`, loading it first if it is enabled and not loaded yet; undefined when disabled. Rejects with the load error. */

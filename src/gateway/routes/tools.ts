@@ -69,7 +69,8 @@ export const toolRoutes: Route[] = [
       // A JSON string is passed as its text; anything else as the JSON the client sent.
       const input: CallInput = typeof body?.value === 'string' ? body.value : body?.bytes;
       const output = await warden.call(id, tool, input, { context: API_CALL_CONTEXT, signal: hangUpSignal(req) });
-      return { body: { plugin: id, tool, ...outputBody(output), context: API_CALL_CONTEXT } };
+      const { format, output: value } = outputBody(output);
+      return { body: { plugin: id, tool, format, output: value, context: API_CALL_CONTEXT } };
     },
   },
 ];
