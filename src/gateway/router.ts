@@ -55,6 +55,8 @@ export interface Match {
 const segments = (path: string): string[] => path.split('/').slice(1);
 
 function decode(segment: string): string {
+  // decodeURIComponent costs ~0.3 µs even when there is nothing to decode.
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
