@@ -117,6 +117,13 @@ describe('gateway: plugins, tools, config, grants', () => {
     await g.warden.remove('echoes');
   });
 
+  it('decodes %-escaped path segments and refuses malformed ones with 400', async () => {
+    const escaped = await g.req('GET', '/api/plugins/%6eotes');
+    assert.deepEqual([escaped.status, escaped.body.id], [200, 'notes']);
+    const malformed = await g.req('GET', '/api/plugins/%E0%A4%A');
+    assert.deepEqual([malformed.status, malformed.body.error.code], [400, 'INVALID_ARGUMENT']);
+  });
+
   it('patches config: typed values set, null unsets, a wrong type or unknown key is 400 and nothing is written', async () => {
     const ok = await g.req('PATCH', '/api/plugins/notes/config', { body: { retries: 5, greeting: 'hello' } });
     assert.equal(ok.status, 200, ok.text);
