@@ -7,8 +7,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Agent, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +15,7 @@ import { stringify } from 'yaml';
 import { createGateway } from '../../src/gateway/server.js';
 import { Warden } from '../../src/warden/index.js';
 import { collect, ECHO, TableBuilder } from '../harness.js';
+import { serveBareHttp, serveWarden, type ServedProcess } from '../served.js';
 import type { Runtime } from '../peers.js';
 import type { Table } from '../report.js';
 import { REST_CALLS, REST_CONCURRENCY, REST_THROUGHPUT_RUNS, REST_THROUGHPUT_SECONDS } from '../sample-counts.js';
@@ -90,25 +90,13 @@ async function restThroughput(port: number, token: string): Promise<{ median: nu
   return { median: runs[Math.floor(runs.length / 2)]!, min: runs[0]!, max: runs[runs.length - 1]! };
 }
 
-/**
- * The machine's floor for the same load: a bare `node:http` server in this process that parses
- * the JSON body and answers it as JSON (no auth, no Warden), under the same autocannon runs.
- */
-async function bareHttpThroughput(): Promise<{ median: number; min: number; max: number }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = JSON.stringify({ output: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-      res.end(text);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+/** The median and range of `restThroughput` against a server started for it, stopped after. */
+async function servedThroughput(start: () => Promise<ServedProcess>): Promise<{ median: number; min: number; max: number }> {
+  const served = await start();
   try {
-    return await restThroughput((server.address() as AddressInfo).port, 'unused');
+    return await restThroughput(served.port, served.token);
   } finally {
-    await new Promise((resolve) => server.close(resolve));
+    await served.stop();
   }
 }
 
@@ -120,9 +108,9 @@ export async function restCallBench(runtimes: Runtime[], figures: WardenFigures)
   const rows = ['direct warden.call p50 / p99', 'REST p50 / p99', 'added by REST, p50', `direct calls/s, ${REST_CONCURRENCY} in flight`, `REST calls/s (autocannon), ${REST_CONCURRENCY} in flight`, `floor: bare node:http JSON echo, calls/s (autocannon)`];
   const t = new TableBuilder(
     'REST API tool calls against a direct call',
-    `A \`Warden\` (SQLite, durability \`normal\`) with the \`echo\` fixture installed as \`bench-echo\`, served by \`createGateway\` on 127.0.0.1 in the same process. ` +
+    `A \`Warden\` (SQLite, durability \`normal\`) with the \`echo\` fixture installed as \`bench-echo\`, served by \`createGateway\` on 127.0.0.1 in the bench process for the latency rows. ` +
       `REST: \`POST /api/plugins/bench-echo/tools/echo\` with a bearer token and the JSON body \`${INPUT}\`, over a keep-alive \`node:http\` agent that reads the whole answer (auth, Host and Origin checks, routing, body parsing, the tool call, JSON output). ` +
-      `Latency: ${fmtInt(REST_CALLS)} sequential calls each, client in the same process. Throughput: ${REST_CONCURRENCY} calls in flight; direct calls for ${REST_THROUGHPUT_SECONDS} s; REST by [autocannon](https://github.com/mcollina/autocannon) in its own process (client and server share the machine's two cores), a 2 s warm-up then the median (and range) of ${REST_THROUGHPUT_RUNS} runs of ${REST_THROUGHPUT_SECONDS} s. The floor row is what this machine does at that moment with no Warden at all: a bare \`node:http\` server parsing and answering the same JSON under the same runs (these shared machines vary by 1.5× within an hour, so read REST against it). Warden only.`,
+      `Latency: ${fmtInt(REST_CALLS)} sequential calls each, client in the same process. Throughput: ${REST_CONCURRENCY} calls in flight; direct calls for ${REST_THROUGHPUT_SECONDS} s in this process; REST against \`warden serve\` started for it in a process of its own (the plugin installed with \`--examples\`), by [autocannon](https://github.com/mcollina/autocannon) in a third process (client and server share the machine's two cores), a 2 s warm-up then the median (and range) of ${REST_THROUGHPUT_RUNS} runs of ${REST_THROUGHPUT_SECONDS} s. The floor row is what this machine does at that moment with no Warden at all: a bare \`node:http\` server, in its own process too, parsing and answering the same JSON under the same runs (these shared machines vary by 1.5× within an hour, so read REST against it). Warden only.`,
     rows,
   );
   for (const rt of runtimes) {
@@ -154,13 +142,14 @@ export async function restCallBench(runtimes: Runtime[], figures: WardenFigures)
           await collect();
           const dps = await throughput(REST_CONCURRENCY, REST_THROUGHPUT_SECONDS * 1000, direct);
           await collect();
-          const rps = await restThroughput(port, token);
+          // Throughput against `warden serve` in its own process, the floor likewise.
+          const rps = await servedThroughput(() => serveWarden('bench-echo', 'echo', ECHO));
           t.set(rows[0]!, rt.id, `${fmtUs(d.p50)} / ${fmtUs(d.p99)}`);
           t.set(rows[1]!, rt.id, `${fmtUs(r.p50)} / ${fmtUs(r.p99)}`);
           t.set(rows[2]!, rt.id, fmtUs(r.p50 - d.p50));
           t.set(rows[3]!, rt.id, fmtInt(Math.round(dps)));
           t.set(rows[4]!, rt.id, runsText(rps));
-          t.set(rows[5]!, rt.id, runsText(await bareHttpThroughput()));
+          t.set(rows[5]!, rt.id, runsText(await servedThroughput(serveBareHttp)));
           figures.restDirect = d;
           figures.restCall = r;
           figures.restCallsPerSecond = rps.median;
