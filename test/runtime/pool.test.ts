@@ -63,6 +63,30 @@ describe('instance pool', () => {
     assert.equal((await running).text(), '42');
   });
 
+  it('times queued calls out at their own deadlines, whatever their order, and serves the rest', async () => {
+    const g = gate();
+    const plugin = await host.load(fixture('c_kitchen'), {
+      limits: { maxInstances: 1 }, functions: { 'extism:host/user': { add_i64: g.fn } },
+    });
+    const running = plugin.call('host_add');
+    while (g.entered < 1) await new Promise((r) => setTimeout(r, 5));
+    const started = performance.now();
+    const patient = plugin.call('host_add', undefined, { timeoutMs: 20_000 });
+    const hasty = plugin.call('host_add', undefined, { timeoutMs: 60 });
+    const hastier = plugin.call('host_add', undefined, { timeoutMs: 30 });
+    await assert.rejects(hastier, (e: WardenError) => e.code === 'TIMEOUT');
+    await assert.rejects(hasty, (e: WardenError) => e.code === 'TIMEOUT');
+    // Both left the queue long before the patient call's deadline.
+    assert.ok(performance.now() - started < 10_000);
+    assert.equal(plugin.stats().queued, 1);
+    g.release();
+    assert.equal((await running).text(), '42');
+    while (g.entered < 2) await new Promise((r) => setTimeout(r, 5));
+    g.release();
+    assert.equal((await patient).text(), '42');
+    assert.equal(plugin.stats().queued, 0);
+  });
+
   it('settles every pending call with CLOSED when the plugin closes', async () => {
     const g = gate();
     const plugin = await host.load(fixture('c_kitchen'), {
