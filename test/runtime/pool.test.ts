@@ -19,6 +19,17 @@ function gate() {
   };
 }
 
+/** A plugin with one instance, busy in a call held at the gate. */
+async function oneBusyInstance() {
+  const g = gate();
+  const plugin = await host.load(fixture('c_kitchen'), {
+    limits: { maxInstances: 1 }, functions: { 'extism:host/user': { add_i64: g.fn } },
+  });
+  const running = plugin.call('host_add');
+  while (g.entered < 1) await new Promise((r) => setTimeout(r, 5));
+  return { g, plugin, running };
+}
+
 describe('instance pool', () => {
   it('runs concurrent calls on separate instances, up to maxInstances', async () => {
     const g = gate();
@@ -52,24 +63,14 @@ describe('instance pool', () => {
   });
 
   it('times out a call that waited too long for an instance', async () => {
-    const g = gate();
-    const plugin = await host.load(fixture('c_kitchen'), {
-      limits: { maxInstances: 1 }, functions: { 'extism:host/user': { add_i64: g.fn } },
-    });
-    const running = plugin.call('host_add');
-    while (g.entered < 1) await new Promise((r) => setTimeout(r, 5));
+    const { g, plugin, running } = await oneBusyInstance();
     await assert.rejects(plugin.call('host_add', undefined, { timeoutMs: 50 }), (e: WardenError) => e.code === 'TIMEOUT');
     g.release();
     assert.equal((await running).text(), '42');
   });
 
   it('times queued calls out at their own deadlines, whatever their order, and serves the rest', async () => {
-    const g = gate();
-    const plugin = await host.load(fixture('c_kitchen'), {
-      limits: { maxInstances: 1 }, functions: { 'extism:host/user': { add_i64: g.fn } },
-    });
-    const running = plugin.call('host_add');
-    while (g.entered < 1) await new Promise((r) => setTimeout(r, 5));
+    const { g, plugin, running } = await oneBusyInstance();
     const started = performance.now();
     const patient = plugin.call('host_add', undefined, { timeoutMs: 20_000 });
     const hasty = plugin.call('host_add', undefined, { timeoutMs: 60 });
