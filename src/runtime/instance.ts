@@ -29,7 +29,7 @@ export interface InstanceSpec {
   plan: LinkPlan;
   exports: string[];
   http: HttpPolicy;
-  /** Spin iterations before sleeping; 0 saves CPU, a few thousand saves tens of microseconds. */
+  /** How long a worker spins before it sleeps, in µs (see HostOptions.spinMicros). */
   spinMicros: number;
   /** Where booted worker threads come from. */
   spares: SpareWorkers;
