@@ -1,9 +1,9 @@
 /**
  * The browser-facing defences: security headers and a strict CSP on every response (written
  * with its head, see SecureResponse); and, before routing, the Host header checked against an
- * allow-list (DNS rebinding);
- * cross-site requests refused by Origin and Sec-Fetch-Site; and a custom header required on
- * state-changing calls made with the session cookie (a form or `text/plain` post cannot set it).
+ * allow-list (DNS rebinding), cross-site requests refused by Origin and Sec-Fetch-Site, and a
+ * custom header required on state-changing calls made with the session cookie (a form or
+ * `text/plain` post cannot set it).
  */
 import { ServerResponse, type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders } from 'node:http';
 import type { Principal } from './router.js';
