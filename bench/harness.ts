@@ -4,7 +4,7 @@
  * load–run–close helper.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,17 @@ export const ECHO = fixture('echo');
 export const KITCHEN = fixture('c_kitchen');
 export const SPIN = fixture('spin');
 export const GROW = fixture('grow');
+/**
+ * Writes a plugin folder (`warden.yaml` beside `plugin.wasm`) at `dir` for `warden.install`.
+ * JSON is YAML, so the manifest needs no YAML library.
+ */
+export function writePluginFolder(dir: string, name: string, wasm: Uint8Array, tools: readonly { name: string; description: string }[] = [{ name: 'echo', description: 'echo' }]): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'plugin.wasm'), wasm);
+  writeFileSync(join(dir, 'warden.yaml'), JSON.stringify({ name, version: '1.0.0', description: 'bench', wasm: 'plugin.wasm', tools }));
+  return dir;
+}
+
 export const IN_16 = new Uint8Array(randomBytes(16));
 export const IN_64K = new Uint8Array(randomBytes(64 * 1024));
 export const EMPTY = new Uint8Array(0);

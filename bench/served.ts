@@ -6,11 +6,11 @@
  * `warden serve` runs in.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
+import { writePluginFolder } from './harness.js';
 
 const WARDEN_BIN = fileURLToPath(new URL('../../bin/warden.js', import.meta.url));
 
@@ -58,10 +58,7 @@ function stopper(child: ChildProcess, cleanup: () => void = () => undefined): ()
 /** `warden serve` on a fresh data directory with `wasm` installed as plugin `name` (tool `tool`). */
 export async function serveWarden(name: string, tool: string, wasm: Uint8Array): Promise<ServedProcess> {
   const root = mkdtempSync(join(os.tmpdir(), 'warden-bench-serve-'));
-  const plugin = join(root, 'plugins', name);
-  mkdirSync(plugin, { recursive: true });
-  writeFileSync(join(plugin, 'plugin.wasm'), wasm);
-  writeFileSync(join(plugin, 'warden.yaml'), stringify({ name, version: '1.0.0', description: 'bench', wasm: 'plugin.wasm', tools: [{ name: tool, description: tool }] }));
+  writePluginFolder(join(root, 'plugins', name), name, wasm, [{ name: tool, description: tool }]);
   const env = { PATH: process.env.PATH, HOME: root, WARDEN_VAULT_KEY: '09'.repeat(32) };
   const args = [WARDEN_BIN, 'serve', '--port', '0', '--data-dir', join(root, 'data'), '--examples', join(root, 'plugins')];
   const { child, match } = await startProcess(args, env, /listening on http:\/\/127\.0\.0\.1:(\d+)[\s\S]*admin token[^:]*: (wdn_\S+)/);

@@ -4,7 +4,7 @@
  * over Streamable HTTP on loopback (plus the HTTP server, the SDK's transport and SSE framing),
  * against `warden.call` of the same tool with the same input. Warden only.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -15,7 +15,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { PluginOutput } from '../../src/index.js';
 import { createMcpHttpHandler, createMcpServer } from '../../src/mcp/index.js';
 import { Warden } from '../../src/warden/index.js';
-import { collect, ECHO, TableBuilder } from '../harness.js';
+import { collect, ECHO, TableBuilder, writePluginFolder } from '../harness.js';
 import type { Runtime } from '../peers.js';
 import type { Table } from '../report.js';
 import { MCP_BLOCK, MCP_CALLS, MCP_WARMUP_CALLS, SETTLE_MS } from '../sample-counts.js';
@@ -55,10 +55,7 @@ export async function mcpCall(runtimes: Runtime[], warden: WardenFigures): Promi
       const server = createServer((req, res) => void handler.handle(req, res));
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
       try {
-        writeFileSync(join(src, 'plugin.wasm'), ECHO);
-        // JSON is YAML: the manifest needs no YAML library here.
-        writeFileSync(join(src, 'warden.yaml'), JSON.stringify({ name: 'bench-echo', version: '0.1.0', description: 'echo for the MCP benchmark', wasm: 'plugin.wasm', tools: [{ name: 'echo', description: 'echo' }] }));
-        await w.install(src);
+        await w.install(writePluginFolder(src, 'bench-echo', ECHO));
         const [a, b] = InMemoryTransport.createLinkedPair();
         await Promise.all([createMcpServer(w).connect(a), client.connect(b)]);
         await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

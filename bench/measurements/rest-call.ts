@@ -5,16 +5,15 @@
  * in flight. Warden only.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { stringify } from 'yaml';
 import { createGateway } from '../../src/gateway/server.js';
 import { Warden } from '../../src/warden/index.js';
-import { collect, ECHO, TableBuilder } from '../harness.js';
+import { collect, ECHO, TableBuilder, writePluginFolder } from '../harness.js';
 import { serveBareHttp, serveWarden, type ServedProcess } from '../served.js';
 import type { Runtime } from '../peers.js';
 import type { Table } from '../report.js';
@@ -123,11 +122,7 @@ export async function restCallBench(runtimes: Runtime[], figures: WardenFigures)
       const warden = await Warden.open({ dataDir, vaultKey: new Uint8Array(32).fill(9), durability: 'normal' });
       const agent = new Agent({ keepAlive: true, maxSockets: REST_CONCURRENCY });
       try {
-        const src = join(dataDir, 'src');
-        mkdirSync(src);
-        writeFileSync(join(src, 'plugin.wasm'), ECHO);
-        writeFileSync(join(src, 'warden.yaml'), stringify({ name: 'bench-echo', version: '1.0.0', description: 'bench', wasm: 'plugin.wasm', tools: [{ name: 'echo', description: 'echo' }] }));
-        await warden.install(src);
+        await warden.install(writePluginFolder(join(dataDir, 'src'), 'bench-echo', ECHO));
         const gateway = await createGateway(warden, { port: 0, onError: () => undefined });
         try {
           const port = Number(new URL(gateway.url).port);

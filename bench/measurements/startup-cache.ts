@@ -3,12 +3,11 @@
  * Warden's rules, then loads it) with the scan cache under `<pluginsDir>/.cache` cold (deleted)
  * and warm. Warden only.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { Warden } from '../../src/warden/index.js';
-import { collect, fixture, TableBuilder } from '../harness.js';
+import { collect, fixture, TableBuilder, writePluginFolder } from '../harness.js';
 import type { Runtime } from '../peers.js';
 import type { Table } from '../report.js';
 import { STARTUP_CACHE_MODULES, STARTUP_CACHE_ROUNDS } from '../sample-counts.js';
@@ -31,11 +30,7 @@ async function populate(kind: (typeof KINDS)[number], count: number): Promise<st
   try {
     const base = kind.bytes();
     for (let i = 0; i < count; i++) {
-      const dir = join(src, `p${i}`);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'plugin.wasm'), withSalt(base, i));
-      writeFileSync(join(dir, 'warden.yaml'), stringify({ name: `p${i}`, version: '1.0.0', description: 'bench', wasm: 'plugin.wasm', tools: kind.tools }));
-      await warden.install(dir, { enable: false });
+      await warden.install(writePluginFolder(join(src, `p${i}`), `p${i}`, withSalt(base, i), kind.tools), { enable: false });
     }
     for (let i = 0; i < count; i++) await warden.store.plugins.update(`p${i}`, { enabled: true });
   } finally {

@@ -9,7 +9,8 @@ import { Transform } from 'node:stream';
 import { ApiError } from './status.js';
 import { WardenError } from '../errors.js';
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+/** Decodes UTF-8, throwing on malformed bytes. */
+export const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The cap on a JSON body. */
 export const JSON_BODY_MAX_BYTES = 1024 * 1024;

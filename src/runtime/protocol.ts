@@ -12,7 +12,7 @@ import type { FuncType } from './wasm/module-info.js';
 export const enum Ctl {
   /** What the worker should do next; the worker sleeps on this word. See {@link ToWorker}. */
   ToWorker = 0,
-  /** What the main thread should look at; the main thread waits on this word. See {@link ToMain}. */
+  /** What the main thread should look at; it checks this word as the doorbell rings (doorbell.ts). See {@link ToMain}. */
   ToMain = 1,
   /** Index of the export to call (into `WorkerInit.exports`). */
   Export = 2,

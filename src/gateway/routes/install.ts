@@ -25,7 +25,7 @@ const URL_BODY = { type: 'object', required: ['url'], properties: { url: { type:
 const INSTALL_OPTIONS = { grant: { type: 'array', items: { type: 'string' } }, enable: { type: 'boolean' } };
 const INSTALL_BODY = {
   oneOf: [
-    { type: 'object', required: ['stage'], properties: { stage: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$', description: 'the stage an inspect answered' }, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'the package sha256 the inspect answered; refused when the stage holds another' }, ...INSTALL_OPTIONS } },
+    { type: 'object', required: ['stage'], properties: { stage: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$', description: 'the stage an inspect answered' }, sha256: { type: 'string', pattern: SHA256_HEX.source, description: 'the package sha256 the inspect answered; refused when the stage holds another' }, ...INSTALL_OPTIONS } },
     { ...URL_BODY, properties: { ...URL_BODY.properties, ...INSTALL_OPTIONS } },
   ],
 };

@@ -3,19 +3,16 @@
  * plugin's grants and the context `{ via: 'api' }`; its output comes back as JSON when it parses,
  * else as text (or base64 when it is not UTF-8).
  */
-import { setMaxListeners } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { PluginOutput } from '../../runtime/plugin-output.js';
 import { freezeContext, type CallInput } from '../../runtime/plugin.js';
-import { readJsonBody } from '../body.js';
+import { readJsonBody, strictUtf8 } from '../body.js';
 import type { Route } from '../router.js';
 import { pluginIdParam, toolParam } from './params.js';
 
 /** The context every API call carries; plugins granted `context` can read it. */
 export const API_CALL_CONTEXT = freezeContext({ via: 'api' });
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 const hangUps = new WeakMap<Socket, AbortSignal>();
 
@@ -31,8 +28,6 @@ function hangUpSignal(req: IncomingMessage): AbortSignal {
   if (!signal) {
     const controller = new AbortController();
     signal = controller.signal;
-    // Pipelined requests each listen while their call runs.
-    setMaxListeners(0, signal);
     hangUps.set(socket, signal);
     socket.once('close', () => controller.abort());
   }
